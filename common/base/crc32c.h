@@ -1,0 +1,25 @@
+// CRC32C (Castagnoli), as HDFS uses for its 512-byte checksum chunks. Uses the
+// SSE4.2 crc32 instruction when the CPU has it, a table otherwise.
+#ifndef HAYLOFT_COMMON_BASE_CRC32C_H_
+#define HAYLOFT_COMMON_BASE_CRC32C_H_
+
+#include <cstddef>
+#include <cstdint>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+namespace hayloft::crc32c {
+
+// Returns the CRC32C of data[0, n) continuing from `init` (the CRC of what came
+// before; 0 to start).
+uint32_t Extend(uint32_t init, const void* data, size_t n);
+
+inline uint32_t Value(const void* data, size_t n) { return Extend(0, data, n); }
+inline uint32_t Value(absl::string_view s) { return Extend(0, s.data(), s.size()); }
+
+// Appends one CRC per `chunk` bytes of data (the last chunk may be shorter).
+void ChunkSums(absl::string_view data, size_t chunk, std::vector<uint32_t>* out);
+
+}  // namespace hayloft::crc32c
+
+#endif  // HAYLOFT_COMMON_BASE_CRC32C_H_

@@ -1,0 +1,67 @@
+#include "common/base/logging.h"
+
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+namespace hayloft::logging {
+namespace {
+
+std::atomic<int> g_verbosity{-1};
+
+int InitialVerbosity() {
+  const char* v = std::getenv("HAYLOFT_V");
+  return v == nullptr ? 0 : std::atoi(v);
+}
+
+const char* Basename(const char* file) {
+  const char* slash = std::strrchr(file, '/');
+  return slash == nullptr ? file : slash + 1;
+}
+
+}  // namespace
+
+void SetVerbosity(int v) { g_verbosity.store(v); }
+
+int Verbosity() {
+  int v = g_verbosity.load(std::memory_order_relaxed);
+  if (v < 0) {
+    v = InitialVerbosity();
+    g_verbosity.store(v);
+  }
+  return v;
+}
+
+void Init(const char* /*argv0*/) { Verbosity(); }
+
+LogMessage::LogMessage(const char* file, int line, Severity severity)
+    : severity_(severity) {
+  struct timeval tv;
+  gettimeofday(&tv, nullptr);
+  struct tm tm;
+  localtime_r(&tv.tv_sec, &tm);
+  char prefix[64];
+  static constexpr char kLetters[] = "IWEF";
+  std::snprintf(prefix, sizeof(prefix), "%c%02d%02d %02d:%02d:%02d.%06ld %ld ",
+                kLetters[static_cast<int>(severity)], tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long>(tv.tv_usec),
+                static_cast<long>(syscall(SYS_gettid)));
+  stream_ << prefix << Basename(file) << ":" << line << "] ";
+}
+
+LogMessage::~LogMessage() {
+  stream_ << '\n';
+  const std::string line = stream_.str();
+  // One write per line so concurrent threads do not interleave within a line.
+  ssize_t unused = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)unused;
+  if (severity_ == Severity::kFatal) std::abort();
+}
+
+}  // namespace hayloft::logging

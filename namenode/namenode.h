@@ -1,0 +1,47 @@
+// Namenode: the daemon. Owns the Namesystem, the gRPC server and the monitor
+// thread. Init() opens the namespace; Start() serves; Shutdown() stops and joins.
+#ifndef HAYLOFT_NAMENODE_NAMENODE_H_
+#define HAYLOFT_NAMENODE_NAMENODE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/notification.h"
+#include "namenode/namenode_options.h"
+#include "namenode/namenode_service.h"
+#include "namenode/namesystem.h"
+
+namespace hayloft {
+
+// Thread-safe after Start(); Init/Start/Shutdown are called by main only.
+class Namenode {
+ public:
+  explicit Namenode(NamenodeOptions options) : options_(std::move(options)) {}
+  ~Namenode();
+
+  absl::Status Init();
+  absl::Status Start();
+  void Shutdown();
+
+  int rpc_port() const { return port_; }
+  Namesystem* namesystem() { return namesystem_.get(); }
+
+ private:
+  void MonitorLoop();
+
+  const NamenodeOptions options_;
+  std::unique_ptr<Namesystem> namesystem_;
+  std::unique_ptr<NamenodeServiceImpl> client_service_;
+  std::unique_ptr<DatanodeProtocolServiceImpl> datanode_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  absl::Notification stop_;
+  std::thread monitor_;
+};
+
+}  // namespace hayloft
+
+#endif  // HAYLOFT_NAMENODE_NAMENODE_H_

@@ -1,0 +1,80 @@
+#include "namenode/namenode_options.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/host_port.h"
+#include "common/base/status_macros.h"
+
+namespace hayloft {
+namespace {
+
+std::string CurrentUser() {
+  if (const char* u = std::getenv("HAYLOFT_USER"); u != nullptr && *u != '\0') return u;
+  if (struct passwd* pw = getpwuid(geteuid()); pw != nullptr) return pw->pw_name;
+  return "hayloft";
+}
+
+std::string HomeDir() {
+  const char* home = std::getenv("HOME");
+  return home != nullptr ? home : "/tmp";
+}
+
+}  // namespace
+
+absl::StatusOr<NamenodeOptions> NamenodeOptions::FromConfig(const Configuration& conf) {
+  NamenodeOptions o;
+  o.rpc_address = conf.GetString("dfs.namenode.rpc-address", "");
+  if (o.rpc_address.empty()) {
+    HL_ASSIGN_OR_RETURN(HostPort hp, HostPort::Parse(conf.GetString("fs.defaultFS",
+                                                                    "127.0.0.1:8020"),
+                                                     8020));
+    o.rpc_address = hp.ToString();
+  }
+  o.name_dir = conf.GetString("dfs.namenode.name.dir", HomeDir() + "/.hayloft/name");
+  o.topology_file = conf.GetString("net.topology.table.file.name", "");
+  o.port_file = conf.GetString("hayloft.port.file", "");
+  o.superuser = CurrentUser();
+  HL_ASSIGN_OR_RETURN(int64_t repl, conf.GetInt64("dfs.replication", 3));
+  HL_ASSIGN_OR_RETURN(int64_t max_repl, conf.GetInt64("dfs.replication.max", 512));
+  HL_ASSIGN_OR_RETURN(int64_t min_repl, conf.GetInt64("dfs.namenode.replication.min", 1));
+  HL_ASSIGN_OR_RETURN(int64_t bs, conf.GetInt64("dfs.blocksize", 128ll << 20));
+  HL_ASSIGN_OR_RETURN(int64_t min_bs,
+                      conf.GetInt64("dfs.namenode.fs-limits.min-block-size", 1 << 20));
+  if (max_repl < 1 || max_repl > 32767 || min_repl < 1 || min_repl > max_repl) {
+    return absl::InvalidArgumentError(
+        "dfs.replication.max and dfs.namenode.replication.min must satisfy 1 <= min <= max");
+  }
+  if (repl < min_repl || repl > max_repl) {
+    return absl::InvalidArgumentError(absl::StrCat("dfs.replication must be between ",
+                                                   min_repl, " and ", max_repl, ", not ", repl));
+  }
+  if (min_bs < 0 || bs < min_bs || bs % 512 != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "dfs.blocksize must be a multiple of 512 of at least ", min_bs, ", not ", bs));
+  }
+  o.default_replication = static_cast<uint32_t>(repl);
+  o.max_replication = static_cast<uint32_t>(max_repl);
+  o.min_replication = static_cast<uint32_t>(min_repl);
+  o.default_block_size = static_cast<uint64_t>(bs);
+  o.min_block_size = static_cast<uint64_t>(min_bs);
+  HL_ASSIGN_OR_RETURN(o.heartbeat_interval,
+                      conf.GetDuration("dfs.heartbeat.interval", absl::Seconds(3),
+                                       absl::Seconds(1)));
+  HL_ASSIGN_OR_RETURN(o.heartbeat_recheck,
+                      conf.GetDuration("dfs.namenode.heartbeat.recheck-interval",
+                                       absl::Minutes(5), absl::Milliseconds(1)));
+  HL_ASSIGN_OR_RETURN(o.replication_interval,
+                      conf.GetDuration("dfs.namenode.redundancy.interval.seconds",
+                                       absl::Seconds(3), absl::Seconds(1)));
+  if (o.heartbeat_interval <= absl::ZeroDuration() ||
+      o.replication_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("heartbeat and redundancy intervals must be positive");
+  }
+  return o;
+}
+
+}  // namespace hayloft

@@ -1,0 +1,41 @@
+// NamenodeOptions: everything the namenode is configured with, built from a
+// Configuration (Hadoop key names) in namenode_options.cc only.
+#ifndef HAYLOFT_NAMENODE_NAMENODE_OPTIONS_H_
+#define HAYLOFT_NAMENODE_NAMENODE_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/base/config.h"
+
+namespace hayloft {
+
+struct NamenodeOptions {
+  std::string rpc_address = "127.0.0.1:8020";      // dfs.namenode.rpc-address
+  std::string name_dir;                            // dfs.namenode.name.dir
+  std::string topology_file;                       // net.topology.table.file.name
+  std::string port_file;                           // hayloft.port.file
+  std::string superuser;                           // the user running the namenode
+  uint32_t default_replication = 3;                // dfs.replication
+  uint64_t default_block_size = 128ull << 20;      // dfs.blocksize
+  uint32_t min_replication = 1;                    // dfs.namenode.replication.min
+  uint32_t max_replication = 512;                  // dfs.replication.max
+  uint64_t min_block_size = 1 << 20;               // dfs.namenode.fs-limits.min-block-size
+  uint64_t max_block_size = 64ull << 30;
+  absl::Duration heartbeat_interval = absl::Seconds(3);        // dfs.heartbeat.interval
+  absl::Duration heartbeat_recheck = absl::Minutes(5);         // ...heartbeat.recheck-interval
+  absl::Duration replication_interval = absl::Seconds(3);      // dfs.namenode.redundancy.interval.seconds
+
+  // HDFS: a datanode is dead after 2 x recheck interval + 10 x heartbeat interval.
+  absl::Duration dead_node_timeout() const {
+    return 2 * heartbeat_recheck + 10 * heartbeat_interval;
+  }
+
+  static absl::StatusOr<NamenodeOptions> FromConfig(const Configuration& conf);
+};
+
+}  // namespace hayloft
+
+#endif  // HAYLOFT_NAMENODE_NAMENODE_OPTIONS_H_

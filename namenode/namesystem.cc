@@ -1,0 +1,516 @@
+// Namesystem: namespace operations (the ClientProtocol). Datanode-facing work is in
+// namesystem_blocks.cc.
+#include "namenode/namesystem.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/base/logging.h"
+#include "common/base/path.h"
+#include "common/base/status_macros.h"
+
+namespace hayloft {
+namespace {
+
+constexpr int kDefaultListLimit = 1000;
+constexpr uint32_t kUmask = 022;
+
+std::string UserOf(const RequestHeader& h, const std::string& fallback) {
+  return h.user().empty() ? fallback : h.user();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Namesystem>> Namesystem::Open(const NamenodeOptions& options,
+                                                             Topology topology) {
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<EditLog> log, EditLog::Open(options.name_dir));
+  std::unique_ptr<Namesystem> ns(new Namesystem(options, std::move(topology), std::move(log)));
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&ns->mu_);
+    leveldb::WriteBatch batch;
+    HL_RETURN_IF_ERROR(ns->tree_.Load(ns->log_.get(), options.superuser, &batch));
+    // Block locations are not persisted: the map starts empty and block reports
+    // fill in the replicas.
+    ns->tree_.ForEachFile([&](const Inode& f) {
+      for (const Block& b : f.record.blocks()) {
+        ns->blocks_.Add(b, f.id, f.record.replication(), !f.record.under_construction());
+      }
+      if (f.record.under_construction()) {
+        ns->leases_[f.record.client_name()] = absl::Now();
+      }
+    });
+    seq = ns->AppendLocked(std::move(batch));
+    LOG(INFO) << "namespace loaded from " << options.name_dir << ": "
+              << ns->tree_.num_dirs() << " directories, " << ns->tree_.num_files()
+              << " files, " << ns->blocks_.size() << " blocks";
+  }
+  HL_RETURN_IF_ERROR(ns->Commit(seq));
+  return ns;
+}
+
+absl::Status Namesystem::Commit(uint64_t seq) { return log_->Sync(seq); }
+
+absl::StatusOr<Inode*> Namesystem::ResolveLocked(const std::string& path) {
+  HL_RETURN_IF_ERROR(path::Validate(path));
+  Inode* inode = tree_.Lookup(path);
+  if (inode == nullptr) {
+    return absl::NotFoundError(absl::StrCat("File does not exist: ", path));
+  }
+  return inode;
+}
+
+InodeRecord Namesystem::NewRecordLocked(bool is_dir, const std::string& user,
+                                        uint32_t permission) {
+  InodeRecord r;
+  r.set_is_dir(is_dir);
+  uint32_t mode = permission != 0 ? permission : (is_dir ? 0777 : 0666);
+  r.set_permission(mode & ~kUmask & 07777);
+  r.set_owner(user);
+  r.set_group("supergroup");
+  int64_t now = absl::ToUnixMillis(absl::Now());
+  r.set_mtime_ms(now);
+  r.set_atime_ms(is_dir ? 0 : now);
+  return r;
+}
+
+absl::Status Namesystem::CheckReplicationLocked(uint32_t replication,
+                                                const std::string& path) const {
+  if (replication < options_.min_replication) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Requested replication factor of ", replication,
+        " is less than the required minimum of ", options_.min_replication, " for ", path));
+  }
+  if (replication > options_.max_replication) {
+    return absl::InvalidArgumentError(absl::StrCat("Requested replication factor of ",
+                                                   replication, " exceeds maximum of ",
+                                                   options_.max_replication, " for ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GetFileInfoResponse> Namesystem::GetFileInfo(const GetFileInfoRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  absl::ReaderMutexLock lock(&mu_);
+  GetFileInfoResponse resp;
+  Inode* inode = tree_.Lookup(req.path());
+  if (inode != nullptr) {
+    resp.set_exists(true);
+    *resp.mutable_status() = tree_.StatusOf(inode, req.path());
+  }
+  return resp;
+}
+
+absl::StatusOr<ListStatusResponse> Namesystem::ListStatus(const ListStatusRequest& req) {
+  absl::ReaderMutexLock lock(&mu_);
+  HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(req.path()));
+  ListStatusResponse resp;
+  if (!inode->is_dir()) {
+    *resp.add_entries() = tree_.StatusOf(inode, path::Basename(req.path()));
+    return resp;
+  }
+  resp.set_is_dir(true);
+  int limit = req.limit() > 0 ? req.limit() : kDefaultListLimit;
+  auto it = req.start_after().empty() ? inode->children.begin()
+                                      : inode->children.upper_bound(req.start_after());
+  for (; it != inode->children.end() && resp.entries_size() < limit; ++it) {
+    *resp.add_entries() = tree_.StatusOf(tree_.Get(it->second), it->first);
+  }
+  resp.set_remaining(static_cast<int32_t>(std::distance(it, inode->children.end())));
+  return resp;
+}
+
+absl::Status Namesystem::Mkdirs(const MkdirsRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    Inode* existing = tree_.Lookup(req.path());
+    if (existing != nullptr) {
+      if (existing->is_dir()) return absl::OkStatus();
+      return absl::AlreadyExistsError(absl::StrCat(req.path(), " already exists as a file"));
+    }
+    leveldb::WriteBatch batch;
+    HL_RETURN_IF_ERROR(tree_.Mkdirs(
+        req.path(),
+        NewRecordLocked(true, UserOf(req.header(), options_.superuser), req.permission()),
+        req.create_parent(), &batch));
+    seq = AppendLocked(std::move(batch));
+  }
+  return Commit(seq);
+}
+
+absl::StatusOr<CreateResponse> Namesystem::Create(const CreateRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  if (req.path() == "/") return absl::AlreadyExistsError("/ already exists as a directory");
+  if (req.client_name().empty()) return absl::InvalidArgumentError("client_name is required");
+  uint32_t replication = req.replication() != 0 ? req.replication()
+                                                 : options_.default_replication;
+  uint64_t block_size = req.block_size() != 0 ? req.block_size()
+                                               : options_.default_block_size;
+  if (block_size < options_.min_block_size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Specified block size is less than configured minimum value "
+        "(dfs.namenode.fs-limits.min-block-size): ",
+        block_size, " < ", options_.min_block_size));
+  }
+  if (block_size > options_.max_block_size || block_size % 512 != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Invalid block size ", block_size, ": it must be a multiple of 512 and ",
+                     "at most ", options_.max_block_size));
+  }
+  CreateResponse resp;
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    HL_RETURN_IF_ERROR(CheckReplicationLocked(replication, req.path()));
+    leveldb::WriteBatch batch;
+    Inode* existing = tree_.Lookup(req.path());
+    if (existing != nullptr) {
+      if (existing->is_dir()) {
+        return absl::AlreadyExistsError(absl::StrCat(req.path(), " already exists as a directory"));
+      }
+      if (existing->record.under_construction() &&
+          existing->record.client_name() != req.client_name()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "Failed to CREATE_FILE ", req.path(), " for ", req.client_name(),
+            " because this file lease is currently owned by ", existing->record.client_name()));
+      }
+      if (!req.overwrite()) {
+        return absl::AlreadyExistsError(absl::StrCat(req.path(), " for client ",
+                                                     req.client_host(), " already exists"));
+      }
+      std::vector<Block> dead_blocks;
+      std::vector<uint64_t> open_files;
+      tree_.Remove(existing, &dead_blocks, &open_files, &batch);
+      InvalidateBlocksLocked(dead_blocks);
+    }
+    std::string user = UserOf(req.header(), options_.superuser);
+    std::string parent_path = path::Parent(req.path());
+    Inode* parent = tree_.Lookup(parent_path);
+    if (parent == nullptr) {
+      if (!req.create_parent()) {
+        return absl::NotFoundError(absl::StrCat("Parent directory doesn't exist: ", parent_path));
+      }
+      HL_RETURN_IF_ERROR(tree_.Mkdirs(parent_path, NewRecordLocked(true, user, 0), true, &batch));
+      parent = tree_.Lookup(parent_path);
+    }
+    if (!parent->is_dir()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("Parent path is not a directory: ", parent_path));
+    }
+    InodeRecord record = NewRecordLocked(false, user, req.permission());
+    record.set_replication(replication);
+    record.set_block_size(block_size);
+    record.set_under_construction(true);
+    record.set_client_name(req.client_name());
+    Inode* file = tree_.AddChild(parent, path::Basename(req.path()), std::move(record), &batch);
+    leases_[req.client_name()] = absl::Now();
+    *resp.mutable_status() = tree_.StatusOf(file, req.path());
+    seq = AppendLocked(std::move(batch));
+  }
+  HL_RETURN_IF_ERROR(Commit(seq));
+  return resp;
+}
+
+absl::StatusOr<Inode*> Namesystem::CheckLeaseLocked(const std::string& path,
+                                                    const std::string& client_name) {
+  HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(path));
+  if (file->is_dir()) {
+    return absl::FailedPreconditionError(absl::StrCat(path, " is a directory"));
+  }
+  if (!file->record.under_construction()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("No lease on ", path, ": File is not open for writing"));
+  }
+  if (file->record.client_name() != client_name) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("No lease on ", path, ": the lease is held by ",
+                     file->record.client_name(), ", not by ", client_name));
+  }
+  return file;
+}
+
+absl::Status Namesystem::CommitBlockLocked(Inode* file, const Block& block) {
+  auto* blocks = file->record.mutable_blocks();
+  if (blocks->empty() || blocks->rbegin()->block_id() != block.block_id()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "blk_", block.block_id(), " is not the last block of ", tree_.PathOf(file)));
+  }
+  Block& last = *blocks->rbegin();
+  if (block.num_bytes() > file->record.block_size()) {
+    return absl::InvalidArgumentError(absl::StrCat("blk_", block.block_id(), " length ",
+                                                   block.num_bytes(), " exceeds block size"));
+  }
+  last.set_num_bytes(block.num_bytes());
+  if (BlockRecord* r = blocks_.Find(block.block_id()); r != nullptr) {
+    r->num_bytes = block.num_bytes();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AddBlockResponse> Namesystem::AddBlock(const AddBlockRequest& req) {
+  AddBlockResponse resp;
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    HL_ASSIGN_OR_RETURN(Inode * file, CheckLeaseLocked(req.path(), req.client_name()));
+    if (req.has_previous()) HL_RETURN_IF_ERROR(CommitBlockLocked(file, req.previous()));
+    absl::flat_hash_set<std::string> excluded(req.excluded_datanodes().begin(),
+                                              req.excluded_datanodes().end());
+    std::vector<PlacementCandidate> targets = placement_.ChooseTargets(
+        static_cast<int>(file->record.replication()), req.client_host(),
+        CandidatesLocked(excluded, file->record.block_size()));
+    if (targets.size() < options_.min_replication) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "File ", req.path(), " could only be written to ", targets.size(), " of the ",
+          options_.min_replication, " minReplication nodes. There are ",
+          datanodes_.num_live(), " datanode(s) running and ", excluded.size(),
+          " node(s) are excluded in this operation."));
+    }
+    Block block;
+    block.set_block_id(tree_.AllocateBlockId());
+    block.set_generation_stamp(tree_.AllocateGenerationStamp());
+    uint64_t offset = file->length();
+    *file->record.add_blocks() = block;
+    blocks_.Add(block, file->id, file->record.replication(), false);
+    leveldb::WriteBatch batch;
+    tree_.Persist(file, &batch);
+    tree_.PersistCounters(&batch);
+    seq = AppendLocked(std::move(batch));
+    LocatedBlock* lb = resp.mutable_block();
+    *lb->mutable_block() = block;
+    lb->set_offset(offset);
+    for (const PlacementCandidate& t : targets) {
+      *lb->add_locations() = datanodes_.Find(t.uuid)->info;
+    }
+    leases_[req.client_name()] = absl::Now();
+  }
+  HL_RETURN_IF_ERROR(Commit(seq));
+  return resp;
+}
+
+absl::Status Namesystem::AbandonBlock(const AbandonBlockRequest& req) {
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    HL_ASSIGN_OR_RETURN(Inode * file, CheckLeaseLocked(req.path(), req.client_name()));
+    auto* blocks = file->record.mutable_blocks();
+    if (blocks->empty() || blocks->rbegin()->block_id() != req.block().block_id()) {
+      return absl::OkStatus();  // already abandoned: idempotent
+    }
+    InvalidateBlocksLocked({*blocks->rbegin()});
+    blocks->RemoveLast();
+    leveldb::WriteBatch batch;
+    tree_.Persist(file, &batch);
+    seq = AppendLocked(std::move(batch));
+  }
+  return Commit(seq);
+}
+
+absl::StatusOr<CompleteResponse> Namesystem::Complete(const CompleteRequest& req) {
+  CompleteResponse resp;
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
+    if (!file->is_dir() && !file->record.under_construction()) {
+      // A retried Complete after success: the file is closed with these blocks.
+      const auto& blocks = file->record.blocks();
+      bool same = req.has_last() ? !blocks.empty() &&
+                                       blocks.rbegin()->block_id() == req.last().block_id()
+                                 : blocks.empty();
+      if (same) {
+        resp.set_complete(true);
+        return resp;
+      }
+    }
+    HL_ASSIGN_OR_RETURN(file, CheckLeaseLocked(req.path(), req.client_name()));
+    if (req.has_last()) HL_RETURN_IF_ERROR(CommitBlockLocked(file, req.last()));
+    for (const Block& b : file->record.blocks()) {
+      BlockRecord* r = blocks_.Find(b.block_id());
+      if (r == nullptr || r->replicas.size() < options_.min_replication) {
+        return resp;  // not yet: the client retries
+      }
+    }
+    file->record.set_under_construction(false);
+    file->record.clear_client_name();
+    file->record.set_mtime_ms(absl::ToUnixMillis(absl::Now()));
+    for (const Block& b : file->record.blocks()) {
+      if (BlockRecord* r = blocks_.Find(b.block_id()); r != nullptr) r->complete = true;
+    }
+    leveldb::WriteBatch batch;
+    tree_.Persist(file, &batch);
+    seq = AppendLocked(std::move(batch));
+    resp.set_complete(true);
+  }
+  HL_RETURN_IF_ERROR(Commit(seq));
+  return resp;
+}
+
+absl::Status Namesystem::RenewLease(const RenewLeaseRequest& req) {
+  absl::MutexLock lock(&mu_);
+  leases_[req.client_name()] = absl::Now();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GetBlockLocationsResponse> Namesystem::GetBlockLocations(
+    const GetBlockLocationsRequest& req) {
+  absl::ReaderMutexLock lock(&mu_);
+  HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
+  if (file->is_dir()) {
+    return absl::FailedPreconditionError(absl::StrCat(req.path(), " is a directory"));
+  }
+  GetBlockLocationsResponse resp;
+  resp.set_file_length(file->length());
+  resp.set_under_construction(file->record.under_construction());
+  uint64_t end = req.length() == 0 ? UINT64_MAX : req.offset() + req.length();
+  uint64_t offset = 0;
+  for (const Block& b : file->record.blocks()) {
+    uint64_t block_end = offset + b.num_bytes();
+    if (block_end > req.offset() && offset < end && b.num_bytes() > 0) {
+      *resp.add_blocks() = LocateLocked(b, offset, req.client_host());
+    }
+    offset = block_end;
+  }
+  return resp;
+}
+
+absl::Status Namesystem::Rename(const RenameRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.src()));
+  HL_RETURN_IF_ERROR(path::Validate(req.dst()));
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    HL_ASSIGN_OR_RETURN(Inode * src, ResolveLocked(req.src()));
+    if (src->id == kRootInodeId) return absl::InvalidArgumentError("Cannot rename the root");
+    std::string dst_path = req.dst();
+    Inode* dst = tree_.Lookup(dst_path);
+    if (dst != nullptr && dst->is_dir()) {
+      dst_path = path::Join(dst_path, src->name);
+      dst = tree_.Lookup(dst_path);
+    }
+    if (dst == src) return absl::OkStatus();
+    if (path::IsAncestorOrSelf(req.src(), dst_path)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Rename destination ", dst_path, " is a directory or file under source ", req.src()));
+    }
+    if (dst != nullptr) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("Rename destination ", dst_path, " already exists"));
+    }
+    Inode* parent = tree_.Lookup(path::Parent(dst_path));
+    if (parent == nullptr) {
+      return absl::NotFoundError(absl::StrCat("Rename destination parent ",
+                                              path::Parent(dst_path), " does not exist"));
+    }
+    if (!parent->is_dir()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("Rename destination parent ", path::Parent(dst_path), " is a file"));
+    }
+    leveldb::WriteBatch batch;
+    tree_.Move(src, parent, path::Basename(dst_path), &batch);
+    seq = AppendLocked(std::move(batch));
+  }
+  return Commit(seq);
+}
+
+absl::StatusOr<DeleteResponse> Namesystem::Delete(const DeleteRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  DeleteResponse resp;
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    Inode* inode = tree_.Lookup(req.path());
+    if (inode == nullptr) return resp;
+    if (inode->id == kRootInodeId) {
+      return absl::InvalidArgumentError("Cannot delete the root directory /");
+    }
+    if (inode->is_dir() && !inode->children.empty() && !req.recursive()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("`", req.path(), " is non empty': Directory is not empty"));
+    }
+    leveldb::WriteBatch batch;
+    std::vector<Block> dead_blocks;
+    std::vector<uint64_t> open_files;
+    tree_.Remove(inode, &dead_blocks, &open_files, &batch);
+    InvalidateBlocksLocked(dead_blocks);
+    seq = AppendLocked(std::move(batch));
+    resp.set_deleted(true);
+  }
+  HL_RETURN_IF_ERROR(Commit(seq));
+  return resp;
+}
+
+absl::Status Namesystem::SetReplication(const SetReplicationRequest& req) {
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
+    if (file->is_dir()) {
+      return absl::FailedPreconditionError(absl::StrCat(req.path(), " is a directory"));
+    }
+    HL_RETURN_IF_ERROR(CheckReplicationLocked(req.replication(), req.path()));
+    file->record.set_replication(req.replication());
+    for (const Block& b : file->record.blocks()) {
+      if (BlockRecord* r = blocks_.Find(b.block_id()); r != nullptr) {
+        r->replication = req.replication();
+      }
+    }
+    leveldb::WriteBatch batch;
+    tree_.Persist(file, &batch);
+    seq = AppendLocked(std::move(batch));
+  }
+  return Commit(seq);
+}
+
+void Namesystem::AddSummaryLocked(Inode* inode, GetContentSummaryResponse* out) {
+  if (!inode->is_dir()) {
+    out->set_file_count(out->file_count() + 1);
+    out->set_length(out->length() + inode->length());
+    out->set_space_consumed(out->space_consumed() +
+                            inode->length() * inode->record.replication());
+    return;
+  }
+  out->set_directory_count(out->directory_count() + 1);
+  for (const auto& [name, id] : inode->children) AddSummaryLocked(tree_.Get(id), out);
+}
+
+absl::StatusOr<GetContentSummaryResponse> Namesystem::GetContentSummary(
+    const GetContentSummaryRequest& req) {
+  absl::ReaderMutexLock lock(&mu_);
+  HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(req.path()));
+  GetContentSummaryResponse resp;
+  AddSummaryLocked(inode, &resp);
+  return resp;
+}
+
+void Namesystem::FsckWalkLocked(Inode* inode, const std::string& path, FsckResponse* out) {
+  FsckFile* f = out->add_files();
+  *f->mutable_status() = tree_.StatusOf(inode, path);
+  if (!inode->is_dir()) {
+    uint64_t offset = 0;
+    for (const Block& b : inode->record.blocks()) {
+      *f->add_blocks() = LocateLocked(b, offset, "");
+      offset += b.num_bytes();
+    }
+    return;
+  }
+  for (const auto& [name, id] : inode->children) {
+    FsckWalkLocked(tree_.Get(id), path::Join(path, name), out);
+  }
+}
+
+absl::StatusOr<FsckResponse> Namesystem::Fsck(const FsckRequest& req) {
+  absl::ReaderMutexLock lock(&mu_);
+  HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(req.path()));
+  FsckResponse resp;
+  FsckWalkLocked(inode, req.path(), &resp);
+  resp.set_num_datanodes(datanodes_.num_live());
+  resp.set_num_racks(datanodes_.num_racks());
+  resp.set_default_replication(options_.default_replication);
+  return resp;
+}
+
+}  // namespace hayloft

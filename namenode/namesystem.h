@@ -1,0 +1,135 @@
+// Namesystem: the namenode's logic. Owns the namespace (NamespaceTree over the
+// EditLog), the block map, the datanode registry, leases and placement, behind one
+// lock. Mutations are applied in memory and appended to the EditLog under the
+// lock, then made durable (group commit) after it is released, before the call
+// returns: nothing acknowledged is lost by a crash.
+#ifndef HAYLOFT_NAMENODE_NAMESYSTEM_H_
+#define HAYLOFT_NAMENODE_NAMESYSTEM_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/base/topology.h"
+#include "namenode/block_map.h"
+#include "namenode/block_placement.h"
+#include "namenode/datanode_registry.h"
+#include "namenode/edit_log.h"
+#include "namenode/namenode_options.h"
+#include "namenode/namespace_tree.h"
+#include "proto/namenode.pb.h"
+
+namespace hayloft {
+
+// Thread-safe.
+class Namesystem {
+ public:
+  // Opens (or creates) the namespace store in options.name_dir.
+  static absl::StatusOr<std::unique_ptr<Namesystem>> Open(const NamenodeOptions& options,
+                                                          Topology topology);
+
+  // ClientProtocol. Errors as documented in proto/namenode.proto.
+  absl::StatusOr<GetFileInfoResponse> GetFileInfo(const GetFileInfoRequest& req);
+  absl::StatusOr<ListStatusResponse> ListStatus(const ListStatusRequest& req);
+  absl::Status Mkdirs(const MkdirsRequest& req);
+  absl::StatusOr<CreateResponse> Create(const CreateRequest& req);
+  absl::StatusOr<AddBlockResponse> AddBlock(const AddBlockRequest& req);
+  absl::Status AbandonBlock(const AbandonBlockRequest& req);
+  absl::StatusOr<CompleteResponse> Complete(const CompleteRequest& req);
+  absl::Status RenewLease(const RenewLeaseRequest& req);
+  absl::StatusOr<GetBlockLocationsResponse> GetBlockLocations(
+      const GetBlockLocationsRequest& req);
+  absl::Status Rename(const RenameRequest& req);
+  absl::StatusOr<DeleteResponse> Delete(const DeleteRequest& req);
+  absl::Status SetReplication(const SetReplicationRequest& req);
+  absl::StatusOr<GetContentSummaryResponse> GetContentSummary(
+      const GetContentSummaryRequest& req);
+  GetDatanodeReportResponse GetDatanodeReport();
+  GetFsStatsResponse GetFsStats();
+  absl::StatusOr<FsckResponse> Fsck(const FsckRequest& req);
+
+  // DatanodeProtocol.
+  RegisterDatanodeResponse RegisterDatanode(const RegisterDatanodeRequest& req);
+  absl::StatusOr<HeartbeatResponse> Heartbeat(const HeartbeatRequest& req);
+  absl::StatusOr<BlockReportResponse> BlockReport(const BlockReportRequest& req);
+  absl::Status IncrementalBlockReport(const IncrementalBlockReportRequest& req);
+  absl::Status ReportBadBlocks(const ReportBadBlocksRequest& req);
+
+  // Periodic work, called by the Namenode's monitor thread: marks silent
+  // datanodes dead, schedules re-replication of under-replicated blocks and the
+  // removal of excess replicas.
+  void RunMonitorOnce();
+
+  int num_live_datanodes();
+
+ private:
+  Namesystem(const NamenodeOptions& options, Topology topology, std::unique_ptr<EditLog> log)
+      : options_(options), topology_(std::move(topology)), log_(std::move(log)) {}
+
+  // Appends `batch` to the log under mu_ and waits for it outside. Call with mu_
+  // released: returns once the batch is durable.
+  absl::Status Commit(uint64_t seq);
+  uint64_t AppendLocked(leveldb::WriteBatch batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return log_->Append(std::move(batch));
+  }
+
+  absl::StatusOr<Inode*> ResolveLocked(const std::string& path)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<Inode*> CheckLeaseLocked(const std::string& path,
+                                          const std::string& client_name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CheckReplicationLocked(uint32_t replication, const std::string& path) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Commits the length of the file's last block if it is `block`.
+  absl::Status CommitBlockLocked(Inode* file, const Block& block)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Forgets the blocks and queues the deletion of their replicas.
+  void InvalidateBlocksLocked(const std::vector<Block>& blocks)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RemoveDatanodeBlocksLocked(DatanodeDescriptor* d) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds a reported replica to the map, or queues its deletion if it is unknown
+  // or stale.
+  void ProcessReportedReplicaLocked(DatanodeDescriptor* d, const ReplicaReport& r)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  LocatedBlock LocateLocked(const Block& block, uint64_t offset,
+                            const std::string& client_host)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::vector<PlacementCandidate> CandidatesLocked(
+      const absl::flat_hash_set<std::string>& excluded, uint64_t min_free)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void ScheduleReplicationLocked(uint64_t block_id, BlockRecord* r, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddSummaryLocked(Inode* inode, GetContentSummaryResponse* out)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void FsckWalkLocked(Inode* inode, const std::string& path, FsckResponse* out)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  InodeRecord NewRecordLocked(bool is_dir, const std::string& user, uint32_t permission)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  const NamenodeOptions options_;
+  const Topology topology_;
+  const std::unique_ptr<EditLog> log_;
+
+  // One lock for the whole namesystem (STYLE: one mutex per component). Lock
+  // order: mu_ before the EditLog's own lock.
+  absl::Mutex mu_;
+  NamespaceTree tree_ ABSL_GUARDED_BY(mu_);
+  BlockMap blocks_ ABSL_GUARDED_BY(mu_);
+  DatanodeRegistry datanodes_ ABSL_GUARDED_BY(mu_);
+  BlockPlacement placement_ ABSL_GUARDED_BY(mu_);
+  // Leases: client name -> last renewal. Files carry their holder in InodeRecord.
+  absl::flat_hash_map<std::string, absl::Time> leases_ ABSL_GUARDED_BY(mu_);
+  // Replications in flight: block id -> when to give up waiting and retry.
+  absl::flat_hash_map<uint64_t, absl::Time> pending_replications_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace hayloft
+
+#endif  // HAYLOFT_NAMENODE_NAMESYSTEM_H_

@@ -1,0 +1,308 @@
+// Namesystem: block locations, the datanode protocol, and the periodic monitor
+// (dead datanodes, re-replication, excess replicas).
+#include <algorithm>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/base/logging.h"
+#include "namenode/namesystem.h"
+
+namespace hayloft {
+namespace {
+
+// How long a scheduled replication may take before it is scheduled again.
+constexpr absl::Duration kReplicationTimeout = absl::Minutes(2);
+// Replication commands per datanode per monitor round, as HDFS's
+// dfs.namenode.replication.max-streams.
+constexpr int kMaxReplicationStreams = 2;
+
+}  // namespace
+
+LocatedBlock Namesystem::LocateLocked(const Block& block, uint64_t offset,
+                                      const std::string& client_host) {
+  LocatedBlock lb;
+  *lb.mutable_block() = block;
+  lb.set_offset(offset);
+  BlockRecord* r = blocks_.Find(block.block_id());
+  if (r == nullptr) return lb;
+  std::vector<DatanodeDescriptor*> holders;
+  for (const std::string& uuid : r->replicas) {
+    DatanodeDescriptor* d = datanodes_.Find(uuid);
+    if (d != nullptr && !d->dead()) holders.push_back(d);
+  }
+  // Nearest first: the client's own host, then its rack, then the rest in random
+  // order so readers spread over the replicas.
+  std::string client_rack = client_host.empty() ? "" : topology_.RackOf(client_host);
+  absl::BitGen rng;
+  std::shuffle(holders.begin(), holders.end(), rng);
+  auto distance = [&](const DatanodeDescriptor* d) {
+    if (!client_host.empty() && d->info.id().host() == client_host) return 0;
+    if (!client_rack.empty() && d->info.rack() == client_rack) return 1;
+    return 2;
+  };
+  std::stable_sort(holders.begin(), holders.end(),
+                   [&](auto* a, auto* b) { return distance(a) < distance(b); });
+  for (DatanodeDescriptor* d : holders) *lb.add_locations() = d->info;
+  return lb;
+}
+
+std::vector<PlacementCandidate> Namesystem::CandidatesLocked(
+    const absl::flat_hash_set<std::string>& excluded, uint64_t min_free) {
+  std::vector<PlacementCandidate> out;
+  for (DatanodeDescriptor* d : datanodes_.Live()) {
+    if (excluded.contains(d->uuid())) continue;
+    if (d->info.remaining_bytes() > 0 &&
+        static_cast<uint64_t>(d->info.remaining_bytes()) < min_free) {
+      continue;  // too full for another block
+    }
+    out.push_back({d->uuid(), d->info.id().host(), d->info.rack()});
+  }
+  return out;
+}
+
+void Namesystem::InvalidateBlocksLocked(const std::vector<Block>& blocks) {
+  for (const Block& b : blocks) {
+    pending_replications_.erase(b.block_id());
+    for (const std::string& uuid : blocks_.Remove(b.block_id())) {
+      DatanodeDescriptor* d = datanodes_.Find(uuid);
+      if (d == nullptr) continue;
+      d->blocks.erase(b.block_id());
+      d->pending_deletes.push_back(b);
+    }
+  }
+}
+
+void Namesystem::RemoveDatanodeBlocksLocked(DatanodeDescriptor* d) {
+  for (uint64_t id : d->blocks) blocks_.RemoveReplica(id, d->uuid());
+  d->blocks.clear();
+}
+
+void Namesystem::ProcessReportedReplicaLocked(DatanodeDescriptor* d, const ReplicaReport& r) {
+  Block b;
+  b.set_block_id(r.block_id());
+  b.set_generation_stamp(r.generation_stamp());
+  b.set_num_bytes(r.num_bytes());
+  BlockRecord* rec = blocks_.Find(r.block_id());
+  if (rec == nullptr) {
+    // A replica of a deleted file (deleted while this node was away).
+    d->pending_deletes.push_back(b);
+    return;
+  }
+  if (r.generation_stamp() < rec->generation_stamp ||
+      (rec->complete && r.num_bytes() != rec->num_bytes)) {
+    LOG(WARNING) << "datanode " << d->info.id().host() << ":" << d->info.id().rpc_port()
+                 << " reported a stale or wrong-length replica of blk_" << r.block_id()
+                 << " (gs " << r.generation_stamp() << ", " << r.num_bytes()
+                 << " bytes; expected gs " << rec->generation_stamp << ", "
+                 << rec->num_bytes << " bytes); deleting it";
+    d->pending_deletes.push_back(b);
+    return;
+  }
+  if (blocks_.AddReplica(rec, d->uuid())) d->blocks.insert(r.block_id());
+  if (rec->replicas.size() >= rec->replication) pending_replications_.erase(r.block_id());
+}
+
+RegisterDatanodeResponse Namesystem::RegisterDatanode(const RegisterDatanodeRequest& req) {
+  absl::MutexLock lock(&mu_);
+  std::string rack = topology_.RackOf(req.id().host());
+  std::vector<uint64_t> dropped;
+  DatanodeDescriptor* d = datanodes_.Register(req.id(), rack, absl::Now(), &dropped);
+  for (uint64_t id : dropped) blocks_.RemoveReplica(id, d->uuid());
+  d->info.set_capacity_bytes(req.capacity_bytes());
+  d->info.set_dfs_used_bytes(req.dfs_used_bytes());
+  d->info.set_remaining_bytes(req.remaining_bytes());
+  LOG(INFO) << "registered datanode " << req.id().host() << ":" << req.id().rpc_port()
+            << " (" << req.id().uuid() << ") on rack " << rack;
+  RegisterDatanodeResponse resp;
+  resp.set_rack(rack);
+  return resp;
+}
+
+absl::StatusOr<HeartbeatResponse> Namesystem::Heartbeat(const HeartbeatRequest& req) {
+  absl::MutexLock lock(&mu_);
+  DatanodeDescriptor* d = datanodes_.Find(req.uuid());
+  if (d == nullptr || d->dead()) {
+    // Unknown (namenode restarted) or declared dead: it must register again and
+    // send a full block report.
+    return absl::NotFoundError(absl::StrCat("datanode ", req.uuid(), " is not registered"));
+  }
+  absl::Time now = absl::Now();
+  d->last_contact = now;
+  DatanodeInfo& info = d->info;
+  info.set_last_contact_unix_ms(absl::ToUnixMillis(now));
+  info.set_capacity_bytes(req.capacity_bytes());
+  info.set_dfs_used_bytes(req.dfs_used_bytes());
+  info.set_remaining_bytes(req.remaining_bytes());
+  info.set_non_dfs_used_bytes(req.non_dfs_used_bytes());
+  info.set_active_transfers(req.active_transfers());
+  info.set_failed_volumes(req.failed_volumes());
+  info.set_num_blocks(static_cast<int64_t>(d->blocks.size()));
+  HeartbeatResponse resp;
+  if (!d->pending_deletes.empty()) {
+    DatanodeCommand* cmd = resp.add_commands();
+    cmd->set_type(DatanodeCommand::DELETE_BLOCKS);
+    for (Block& b : d->pending_deletes) *cmd->add_blocks() = std::move(b);
+    d->pending_deletes.clear();
+  }
+  for (DatanodeCommand& c : d->pending_commands) *resp.add_commands() = std::move(c);
+  d->pending_commands.clear();
+  return resp;
+}
+
+absl::StatusOr<BlockReportResponse> Namesystem::BlockReport(const BlockReportRequest& req) {
+  absl::MutexLock lock(&mu_);
+  DatanodeDescriptor* d = datanodes_.Find(req.uuid());
+  if (d == nullptr || d->dead()) {
+    return absl::NotFoundError(absl::StrCat("datanode ", req.uuid(), " is not registered"));
+  }
+  RemoveDatanodeBlocksLocked(d);
+  for (const ReplicaReport& r : req.replicas()) ProcessReportedReplicaLocked(d, r);
+  d->info.set_num_blocks(static_cast<int64_t>(d->blocks.size()));
+  d->info.set_last_block_report_unix_ms(absl::ToUnixMillis(absl::Now()));
+  VLOG(1) << "block report from " << d->info.id().host() << ": " << req.replicas_size()
+          << " replicas";
+  return BlockReportResponse();
+}
+
+absl::Status Namesystem::IncrementalBlockReport(const IncrementalBlockReportRequest& req) {
+  absl::MutexLock lock(&mu_);
+  DatanodeDescriptor* d = datanodes_.Find(req.uuid());
+  if (d == nullptr || d->dead()) {
+    return absl::NotFoundError(absl::StrCat("datanode ", req.uuid(), " is not registered"));
+  }
+  for (const ReplicaReport& r : req.received()) ProcessReportedReplicaLocked(d, r);
+  for (const ReplicaReport& r : req.deleted()) {
+    blocks_.RemoveReplica(r.block_id(), d->uuid());
+    d->blocks.erase(r.block_id());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Namesystem::ReportBadBlocks(const ReportBadBlocksRequest& req) {
+  absl::MutexLock lock(&mu_);
+  DatanodeDescriptor* d = datanodes_.Find(req.uuid());
+  if (d == nullptr) return absl::NotFoundError(absl::StrCat("unknown datanode ", req.uuid()));
+  for (const Block& b : req.blocks()) {
+    LOG(WARNING) << "corrupt replica of blk_" << b.block_id() << " on "
+                 << d->info.id().host() << ":" << d->info.id().rpc_port()
+                 << "; it is dropped and the block re-replicated from a good replica";
+    BlockRecord* rec = blocks_.Find(b.block_id());
+    if (rec == nullptr) continue;
+    blocks_.RemoveReplica(b.block_id(), d->uuid());
+    d->blocks.erase(b.block_id());
+    d->pending_deletes.push_back(b);
+  }
+  return absl::OkStatus();
+}
+
+void Namesystem::ScheduleReplicationLocked(uint64_t block_id, BlockRecord* r, absl::Time now) {
+  std::vector<PlacementCandidate> holders;
+  absl::flat_hash_set<std::string> excluded;
+  DatanodeDescriptor* source = nullptr;
+  for (const std::string& uuid : r->replicas) {
+    DatanodeDescriptor* d = datanodes_.Find(uuid);
+    if (d == nullptr || d->dead()) continue;
+    holders.push_back({uuid, d->info.id().host(), d->info.rack()});
+    excluded.insert(uuid);
+    if (source == nullptr || d->pending_commands.size() < source->pending_commands.size()) {
+      source = d;
+    }
+  }
+  if (source == nullptr || source->pending_commands.size() >= kMaxReplicationStreams) return;
+  int needed = static_cast<int>(r->replication) - static_cast<int>(holders.size());
+  std::vector<PlacementCandidate> targets = placement_.ChooseTargets(
+      needed, "", CandidatesLocked(excluded, r->num_bytes), holders);
+  if (targets.empty()) return;
+  DatanodeCommand cmd;
+  cmd.set_type(DatanodeCommand::REPLICATE_BLOCKS);
+  Block* b = cmd.add_blocks();
+  b->set_block_id(block_id);
+  b->set_generation_stamp(r->generation_stamp);
+  b->set_num_bytes(r->num_bytes);
+  for (const PlacementCandidate& t : targets) *cmd.add_targets() = datanodes_.Find(t.uuid)->info;
+  source->pending_commands.push_back(std::move(cmd));
+  pending_replications_[block_id] = now + kReplicationTimeout;
+}
+
+void Namesystem::RunMonitorOnce() {
+  absl::MutexLock lock(&mu_);
+  absl::Time now = absl::Now();
+  for (DatanodeDescriptor* d : datanodes_.MarkDeadSince(now, options_.dead_node_timeout())) {
+    LOG(WARNING) << "datanode " << d->info.id().host() << ":" << d->info.id().rpc_port()
+                 << " is dead (no heartbeat for " << (now - d->last_contact)
+                 << "); re-replicating its " << d->blocks.size() << " blocks";
+    RemoveDatanodeBlocksLocked(d);
+  }
+  blocks_.ForEach([&](uint64_t id, BlockRecord& r) {
+    if (!r.complete || r.replicas.empty()) return;
+    size_t live = r.replicas.size();
+    if (live < r.replication) {
+      auto pending = pending_replications_.find(id);
+      if (pending != pending_replications_.end() && pending->second > now) return;
+      ScheduleReplicationLocked(id, &r, now);
+    } else if (live > r.replication) {
+      // Excess replica: drop one from the node with the least free space.
+      DatanodeDescriptor* victim = nullptr;
+      for (const std::string& uuid : r.replicas) {
+        DatanodeDescriptor* d = datanodes_.Find(uuid);
+        if (d != nullptr && (victim == nullptr ||
+                             d->info.remaining_bytes() < victim->info.remaining_bytes())) {
+          victim = d;
+        }
+      }
+      if (victim == nullptr) return;
+      Block b;
+      b.set_block_id(id);
+      b.set_generation_stamp(r.generation_stamp);
+      b.set_num_bytes(r.num_bytes);
+      blocks_.RemoveReplica(id, victim->uuid());
+      victim->blocks.erase(id);
+      victim->pending_deletes.push_back(b);
+    }
+  });
+}
+
+GetDatanodeReportResponse Namesystem::GetDatanodeReport() {
+  absl::ReaderMutexLock lock(&mu_);
+  GetDatanodeReportResponse resp;
+  for (DatanodeDescriptor* d : datanodes_.All()) {
+    DatanodeInfo* info = resp.add_datanodes();
+    *info = d->info;
+    info->set_num_blocks(static_cast<int64_t>(d->blocks.size()));
+  }
+  return resp;
+}
+
+GetFsStatsResponse Namesystem::GetFsStats() {
+  absl::ReaderMutexLock lock(&mu_);
+  GetFsStatsResponse resp;
+  for (DatanodeDescriptor* d : datanodes_.Live()) {
+    resp.set_capacity_bytes(resp.capacity_bytes() + d->info.capacity_bytes());
+    resp.set_dfs_used_bytes(resp.dfs_used_bytes() + d->info.dfs_used_bytes());
+    resp.set_remaining_bytes(resp.remaining_bytes() + d->info.remaining_bytes());
+    resp.set_non_dfs_used_bytes(resp.non_dfs_used_bytes() + d->info.non_dfs_used_bytes());
+  }
+  int64_t under = 0, missing = 0;
+  blocks_.ForEach([&](uint64_t, BlockRecord& r) {
+    if (!r.complete) return;
+    if (r.replicas.empty()) {
+      ++missing;
+    } else if (r.replicas.size() < r.replication) {
+      ++under;
+    }
+  });
+  resp.set_under_replicated_blocks(under);
+  resp.set_missing_blocks(missing);
+  resp.set_total_blocks(static_cast<int64_t>(blocks_.size()));
+  resp.set_total_files(tree_.num_files());
+  resp.set_total_dirs(tree_.num_dirs());
+  return resp;
+}
+
+int Namesystem::num_live_datanodes() {
+  absl::ReaderMutexLock lock(&mu_);
+  return datanodes_.num_live();
+}
+
+}  // namespace hayloft

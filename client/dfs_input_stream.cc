@@ -1,0 +1,177 @@
+#include "client/dfs_input_stream.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/base/crc32c.h"
+#include "common/base/grpc_status.h"
+#include "common/base/logging.h"
+#include "common/base/status_macros.h"
+
+namespace hayloft {
+namespace {
+
+// Block locations are fetched again this many times when no replica works (a
+// restarted namenode learns them from block reports within a heartbeat or two).
+constexpr int kLocationRetries = 4;
+
+std::string ReplicaKey(uint64_t block_id, const std::string& address) {
+  return absl::StrCat(block_id, "@", address);
+}
+
+}  // namespace
+
+DfsInputStreamImpl::DfsInputStreamImpl(NamenodeClient* namenode, DatanodeChannels* channels,
+                                       const DfsClientOptions* options, std::string path,
+                                       GetBlockLocationsResponse locations)
+    : namenode_(namenode),
+      channels_(channels),
+      options_(options),
+      path_(std::move(path)),
+      locations_(std::move(locations)) {}
+
+DfsInputStreamImpl::~DfsInputStreamImpl() { CloseReader(); }
+
+void DfsInputStreamImpl::CloseReader() {
+  if (reader_ == nullptr) return;
+  reader_->ctx->TryCancel();
+  reader_->stream->Finish();
+  reader_.reset();
+}
+
+absl::Status DfsInputStreamImpl::Seek(uint64_t offset) {
+  if (offset > length()) {
+    return absl::OutOfRangeError(absl::StrCat("Cannot seek after EOF: ", offset, " > ", length()));
+  }
+  if (reader_ != nullptr && offset != pos_) CloseReader();
+  pos_ = offset;
+  return absl::OkStatus();
+}
+
+int DfsInputStreamImpl::BlockIndexFor(uint64_t offset) const {
+  for (int i = 0; i < locations_.blocks_size(); ++i) {
+    const LocatedBlock& b = locations_.blocks(i);
+    if (offset >= b.offset() && offset < b.offset() + b.block().num_bytes()) return i;
+  }
+  return -1;
+}
+
+absl::Status DfsInputStreamImpl::RefetchLocations() {
+  GetBlockLocationsRequest req;
+  req.mutable_header()->set_user(options_->user);
+  req.set_path(path_);
+  req.set_client_host(options_->client_host);
+  HL_ASSIGN_OR_RETURN(locations_,
+                      namenode_->Call(&NamenodeService::Stub::GetBlockLocations, req, true));
+  return absl::OkStatus();
+}
+
+absl::Status DfsInputStreamImpl::OpenReader() {
+  std::vector<std::string> errors;
+  absl::Duration backoff = absl::Seconds(1);
+  for (int round = 0; round <= kLocationRetries; ++round) {
+    int index = BlockIndexFor(pos_);
+    if (index < 0) return absl::OutOfRangeError(absl::StrCat("no block at offset ", pos_));
+    const LocatedBlock& lb = locations_.blocks(index);
+    for (const DatanodeInfo& dn : lb.locations()) {
+      std::string address = AddressOf(dn.id());
+      if (dead_replicas_.count(ReplicaKey(lb.block().block_id(), address))) continue;
+      auto r = std::make_unique<BlockReader>();
+      r->block_index = index;
+      r->address = address;
+      r->stub = channels_->StubFor(dn.id());
+      r->ctx = std::make_unique<grpc::ClientContext>();
+      ReadBlockRequest req;
+      *req.mutable_block() = lb.block();
+      req.set_offset(pos_ - lb.offset());
+      req.set_verify_checksum(true);
+      r->stream = r->stub->ReadBlock(r->ctx.get(), req);
+      r->next_offset_in_file = pos_;
+      reader_ = std::move(r);
+      absl::StatusOr<bool> got = Refill();
+      if (got.ok() && *got) return absl::OkStatus();
+      std::string why = got.ok() ? "no data" : std::string(got.status().message());
+      LOG(WARNING) << "reading blk_" << lb.block().block_id() << " of " << path_ << " from "
+                   << address << " failed (" << why << "); trying another replica";
+      errors.push_back(absl::StrCat(address, ": ", why));
+      dead_replicas_.insert(ReplicaKey(lb.block().block_id(), address));
+      CloseReader();
+    }
+    if (round == kLocationRetries) break;
+    // Every known replica failed or none is known yet: ask the namenode again.
+    absl::SleepFor(backoff);
+    backoff *= 2;
+    dead_replicas_.clear();
+    HL_RETURN_IF_ERROR(RefetchLocations());
+  }
+  int index = BlockIndexFor(pos_);
+  return absl::UnavailableError(absl::StrCat(
+      "Could not obtain block blk_",
+      index >= 0 ? locations_.blocks(index).block().block_id() : 0, " at offset ", pos_,
+      " of ", path_, ": ",
+      errors.empty() ? "no live datanode holds it" : absl::StrJoin(errors, "; ")));
+}
+
+absl::StatusOr<bool> DfsInputStreamImpl::Refill() {
+  BlockReader& r = *reader_;
+  ReadBlockResponse resp;
+  if (!r.stream->Read(&resp)) {
+    grpc::Status s = r.stream->Finish();
+    if (!s.ok()) return FromGrpcStatus(s);
+    return false;
+  }
+  // Verify end to end: the datanode checked its disk, we check the wire.
+  uint32_t bpc = resp.bytes_per_checksum() == 0 ? 512 : resp.bytes_per_checksum();
+  const std::string& data = resp.data();
+  size_t chunks = (data.size() + bpc - 1) / bpc;
+  if (static_cast<size_t>(resp.checksums_size()) != chunks) {
+    return absl::DataLossError("checksum count does not match the data");
+  }
+  for (size_t i = 0; i < chunks; ++i) {
+    size_t n = std::min<size_t>(bpc, data.size() - i * bpc);
+    if (crc32c::Value(data.data() + i * bpc, n) != resp.checksums(static_cast<int>(i))) {
+      return absl::DataLossError(absl::StrCat("checksum error at block offset ",
+                                              resp.offset() + i * bpc));
+    }
+  }
+  const LocatedBlock& lb = locations_.blocks(r.block_index);
+  uint64_t data_start_in_file = lb.offset() + resp.offset();
+  // The datanode starts at a chunk boundary; skip to where we are.
+  size_t skip = r.next_offset_in_file > data_start_in_file
+                    ? static_cast<size_t>(r.next_offset_in_file - data_start_in_file)
+                    : 0;
+  if (skip > data.size()) return absl::DataLossError("datanode sent the wrong range");
+  r.data = std::move(*resp.mutable_data());
+  r.data_pos = skip;
+  r.next_offset_in_file = data_start_in_file + r.data.size();
+  if (r.data_pos < r.data.size()) return true;
+  return Refill();
+}
+
+absl::StatusOr<size_t> DfsInputStreamImpl::Read(char* buf, size_t n) {
+  if (pos_ >= length() || n == 0) return 0;
+  if (reader_ == nullptr) HL_RETURN_IF_ERROR(OpenReader());
+  if (reader_->data_pos == reader_->data.size()) {
+    absl::StatusOr<bool> more = Refill();
+    if (!more.ok() || !*more) {
+      // Mid-block failure or an early end: resume at pos_ on another replica.
+      const LocatedBlock& lb = locations_.blocks(reader_->block_index);
+      bool block_done = pos_ >= lb.offset() + lb.block().num_bytes();
+      if (!block_done) dead_replicas_.insert(ReplicaKey(lb.block().block_id(), reader_->address));
+      CloseReader();
+      HL_RETURN_IF_ERROR(OpenReader());
+    }
+  }
+  BlockReader& r = *reader_;
+  size_t take = std::min(n, r.data.size() - r.data_pos);
+  std::memcpy(buf, r.data.data() + r.data_pos, take);
+  r.data_pos += take;
+  pos_ += take;
+  const LocatedBlock& lb = locations_.blocks(r.block_index);
+  if (pos_ >= lb.offset() + lb.block().num_bytes()) CloseReader();
+  return take;
+}
+
+}  // namespace hayloft

@@ -1,0 +1,61 @@
+// DfsInputStreamImpl: reads a file block by block from the nearest replica,
+// verifying every chunk's CRC32C, moving to the next replica on any error.
+#ifndef HAYLOFT_CLIENT_DFS_INPUT_STREAM_H_
+#define HAYLOFT_CLIENT_DFS_INPUT_STREAM_H_
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "client/datanode_channels.h"
+#include "client/dfs_client.h"
+#include "client/namenode_client.h"
+#include "proto/datanode.grpc.pb.h"
+
+namespace hayloft {
+
+// Not thread-safe.
+class DfsInputStreamImpl final : public DfsInputStream {
+ public:
+  DfsInputStreamImpl(NamenodeClient* namenode, DatanodeChannels* channels,
+                     const DfsClientOptions* options, std::string path,
+                     GetBlockLocationsResponse locations);
+  ~DfsInputStreamImpl() override;
+
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override;
+  absl::Status Seek(uint64_t offset) override;
+  uint64_t length() const override { return locations_.file_length(); }
+
+ private:
+  struct BlockReader {
+    int block_index = 0;
+    std::string address;
+    std::unique_ptr<DatanodeService::Stub> stub;
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<ReadBlockResponse>> stream;
+    std::string data;        // verified bytes not yet returned
+    size_t data_pos = 0;
+    uint64_t next_offset_in_file = 0;
+  };
+
+  int BlockIndexFor(uint64_t offset) const;
+  // Opens a reader at pos_ from the first replica that works.
+  absl::Status OpenReader();
+  // Refills reader_->data from the stream; false at the end of the block.
+  absl::StatusOr<bool> Refill();
+  absl::Status RefetchLocations();
+  void CloseReader();
+
+  NamenodeClient* const namenode_;
+  DatanodeChannels* const channels_;
+  const DfsClientOptions* const options_;
+  const std::string path_;
+  GetBlockLocationsResponse locations_;
+  uint64_t pos_ = 0;
+  std::unique_ptr<BlockReader> reader_;
+  std::set<std::string> dead_replicas_;   // "blockid@host:port" that failed us
+};
+
+}  // namespace hayloft
+
+#endif  // HAYLOFT_CLIENT_DFS_INPUT_STREAM_H_

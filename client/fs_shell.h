@@ -1,0 +1,80 @@
+// FsShell: `hayloft fs`, the HDFS `hdfs dfs` shell: commands, options, output
+// formats, error messages and exit codes as Hadoop 3.x has them.
+#ifndef HAYLOFT_CLIENT_FS_SHELL_H_
+#define HAYLOFT_CLIENT_FS_SHELL_H_
+
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "client/dfs_client.h"
+#include "client/shell_format.h"
+
+namespace hayloft {
+
+struct ShellIo {
+  std::istream* in;
+  std::ostream* out;
+  std::ostream* err;
+};
+
+// Not thread-safe; one command run at a time.
+class FsShell {
+ public:
+  FsShell(DfsClient* client, ShellIo io) : client_(client), io_(io) {}
+
+  // args[0] is the command ("-ls"); returns the process exit code: 0 success,
+  // 1 an error on some path, 255 a usage error.
+  int Run(const std::vector<std::string>& args);
+
+ private:
+  using Args = std::vector<std::string>;
+  struct Command {
+    std::string usage;           // after the command name
+    std::set<std::string> flags; // accepted flags, e.g. "-R"
+    size_t min_args;
+    size_t max_args;
+    int (FsShell::*run)(const std::set<std::string>& flags, const Args& args);
+  };
+  static const std::map<std::string, Command>& Commands();
+
+  int Ls(const std::set<std::string>& f, const Args& a);
+  int Mkdir(const std::set<std::string>& f, const Args& a);
+  int Put(const std::set<std::string>& f, const Args& a);
+  int Get(const std::set<std::string>& f, const Args& a);
+  int Cat(const std::set<std::string>& f, const Args& a);
+  int Rm(const std::set<std::string>& f, const Args& a);
+  int Rmdir(const std::set<std::string>& f, const Args& a);
+  int Mv(const std::set<std::string>& f, const Args& a);
+  int Stat(const std::set<std::string>& f, const Args& a);
+  int Du(const std::set<std::string>& f, const Args& a);
+  int Setrep(const std::set<std::string>& f, const Args& a);
+  int Test(const std::set<std::string>& f, const Args& a);
+  int Touchz(const std::set<std::string>& f, const Args& a);
+
+  // Prints "<cmd>: <message>" on stderr and counts the error.
+  void Error(const std::string& message);
+  void PathError(const std::string& path, const absl::Status& s);
+  int ExitCode() const { return errors_ == 0 ? 0 : 1; }
+  int UsageError(const std::string& cmd, const std::string& message);
+
+  void LsDir(const std::string& display, const std::string& path, bool recursive,
+             format::LsFormatter* fmt);
+  absl::Status PutFile(const std::string& local, const std::string& target, bool overwrite);
+  absl::Status PutStream(std::istream& in, const std::string& target, bool overwrite);
+  absl::Status GetFile(const std::string& src, const std::string& local, bool overwrite);
+  std::string Qualified(const std::string& path) const;
+
+  DfsClient* const client_;
+  const ShellIo io_;
+  std::string cmd_;   // without the dash, for messages
+  int errors_ = 0;
+};
+
+}  // namespace hayloft
+
+#endif  // HAYLOFT_CLIENT_FS_SHELL_H_

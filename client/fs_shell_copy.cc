@@ -1,0 +1,236 @@
+// FsShell: commands that move bytes between the local file system and the DFS.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "client/fs_shell.h"
+#include "common/base/path.h"
+#include "common/base/status_macros.h"
+
+namespace hayloft {
+namespace {
+
+constexpr size_t kCopyBufferBytes = 4 << 20;
+constexpr char kCopyingSuffix[] = "._COPYING_";
+
+std::string LocalBasename(const std::string& p) {
+  std::string s = p;
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  size_t slash = s.rfind('/');
+  return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
+}  // namespace
+
+absl::Status FsShell::PutStream(std::istream& in, const std::string& target, bool overwrite) {
+  // Write under a temporary name, then rename: readers never see a partial file.
+  std::string temp = absl::StrCat(target, kCopyingSuffix);
+  CreateOptions o;
+  o.overwrite = true;
+  o.create_parent = false;
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<DfsOutputStream> out, client_->Create(temp, o));
+  std::string buf(kCopyBufferBytes, '\0');
+  absl::Status s;
+  while (s.ok() && in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::streamsize n = in.gcount();
+    if (n > 0) s = out->Write(absl::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  if (s.ok() && in.bad()) s = absl::DataLossError("error reading the local input");
+  absl::Status closed = out->Close();
+  if (s.ok()) s = closed;
+  if (s.ok() && overwrite) {
+    absl::StatusOr<FileStatus> existing = client_->GetFileInfo(target);
+    if (existing.ok() && !existing->is_dir()) s = client_->Delete(target, false).status();
+  }
+  if (s.ok()) s = client_->Rename(temp, target);
+  if (!s.ok()) (void)client_->Delete(temp, false);
+  return s;
+}
+
+absl::Status FsShell::PutFile(const std::string& local, const std::string& target,
+                              bool overwrite) {
+  std::ifstream in(local, std::ios::binary);
+  if (!in) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("`", local, "': ", std::strerror(errno)));
+  }
+  return PutStream(in, target, overwrite);
+}
+
+int FsShell::Put(const std::set<std::string>& f, const Args& a) {
+  bool overwrite = f.count("-f") > 0;
+  Args srcs(a.begin(), a.end() - (a.size() > 1 ? 1 : 0));
+  std::string dst = a.size() > 1 ? a.back() : ".";
+  absl::StatusOr<FileStatus> dst_st = client_->GetFileInfo(dst);
+  bool dst_is_dir = dst_st.ok() && dst_st->is_dir();
+  if (srcs.size() > 1 && !dst_is_dir) {
+    if (!dst_st.ok()) {
+      PathError(dst, dst_st.status());
+    } else {
+      Error(absl::StrCat("`", dst, "': Is not a directory"));
+    }
+    return ExitCode();
+  }
+  std::string dst_abs = *path::Normalize(dst, client_->working_dir());
+  if (!dst_st.ok() && !client_->GetFileInfo(path::Parent(dst_abs)).ok()) {
+    Error(absl::StrCat("`", dst, "': No such file or directory: `", Qualified(dst), "'"));
+    return ExitCode();
+  }
+  std::function<void(const std::string&, const std::string&, const std::string&)> copy =
+      [&](const std::string& src, const std::string& target, const std::string& display) {
+        absl::StatusOr<FileStatus> t = client_->GetFileInfo(target);
+        std::error_code ec;
+        bool is_dir = src != "-" && std::filesystem::is_directory(src, ec);
+        if (t.ok() && (t->is_dir() != is_dir || !overwrite) && !(is_dir && t->is_dir())) {
+          return Error(absl::StrCat("`", display, "': File exists"));
+        }
+        if (is_dir) {
+          absl::Status s = client_->Mkdirs(target, false);
+          if (!s.ok() && !absl::IsAlreadyExists(s)) return PathError(display, s);
+          std::vector<std::string> names;
+          for (const auto& e : std::filesystem::directory_iterator(src, ec)) {
+            names.push_back(e.path().filename().string());
+          }
+          std::sort(names.begin(), names.end());
+          for (const std::string& n : names) {
+            copy(absl::StrCat(src, "/", n), path::Join(target, n), absl::StrCat(display, "/", n));
+          }
+          return;
+        }
+        absl::Status s = src == "-" ? PutStream(*io_.in, target, overwrite)
+                                    : PutFile(src, target, overwrite);
+        if (!s.ok()) {
+          if (absl::IsPermissionDenied(s)) return Error(std::string(s.message()));
+          PathError(display, s);
+        }
+      };
+  for (const std::string& src : srcs) {
+    struct stat sb;
+    if (src != "-" && ::stat(src.c_str(), &sb) != 0) {
+      Error(absl::StrCat("`", src, "': No such file or directory"));
+      continue;
+    }
+    std::string name = src == "-" ? "-" : LocalBasename(src);
+    std::string target = dst_is_dir ? path::Join(dst_abs, name) : dst_abs;
+    std::string display = dst_is_dir ? absl::StrCat(dst == "." ? "" : dst + "/", name) : dst;
+    if (dst_is_dir && dst == ".") display = name;
+    copy(src, target, display);
+  }
+  return ExitCode();
+}
+
+absl::Status FsShell::GetFile(const std::string& src, const std::string& local, bool overwrite) {
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<DfsInputStream> in, client_->Open(src));
+  std::string temp = absl::StrCat(local, kCopyingSuffix);
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("`", local, "': ", std::strerror(errno)));
+    }
+    std::string buf(kCopyBufferBytes, '\0');
+    while (true) {
+      absl::StatusOr<size_t> n = in->Read(buf.data(), buf.size());
+      if (!n.ok()) {
+        out.close();
+        std::remove(temp.c_str());
+        return n.status();
+      }
+      if (*n == 0) break;
+      out.write(buf.data(), static_cast<std::streamsize>(*n));
+    }
+    out.flush();
+    if (!out) {
+      std::remove(temp.c_str());
+      return absl::ResourceExhaustedError(absl::StrCat("`", local, "': write failed"));
+    }
+  }
+  (void)overwrite;
+  if (std::rename(temp.c_str(), local.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return absl::InternalError(absl::StrCat("`", local, "': ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+int FsShell::Get(const std::set<std::string>& f, const Args& a) {
+  bool overwrite = f.count("-f") > 0;
+  Args srcs(a.begin(), a.end() - (a.size() > 1 ? 1 : 0));
+  std::string dst = a.size() > 1 ? a.back() : ".";
+  std::error_code ec;
+  bool dst_is_dir = std::filesystem::is_directory(dst, ec);
+  std::function<void(const std::string&, const std::string&)> copy =
+      [&](const std::string& src, const std::string& local) {
+        absl::StatusOr<FileStatus> st = client_->GetFileInfo(src);
+        if (!st.ok()) return PathError(src, st.status());
+        std::error_code e;
+        if (st->is_dir()) {
+          std::filesystem::create_directories(local, e);
+          if (e) return Error(absl::StrCat("`", local, "': ", e.message()));
+          absl::StatusOr<std::vector<FileStatus>> children = client_->ListStatus(src);
+          if (!children.ok()) return PathError(src, children.status());
+          std::string abs = *path::Normalize(src, client_->working_dir());
+          for (const FileStatus& c : *children) {
+            copy(path::Join(abs, c.path()), absl::StrCat(local, "/", c.path()));
+          }
+          return;
+        }
+        if (std::filesystem::exists(local, e) && !overwrite) {
+          return Error(absl::StrCat("`", local, "': File exists"));
+        }
+        absl::Status s = GetFile(src, local, overwrite);
+        if (!s.ok()) {
+          if (absl::IsPermissionDenied(s)) return Error(std::string(s.message()));
+          PathError(src, s);
+        }
+      };
+  for (const std::string& src : srcs) {
+    absl::StatusOr<std::string> abs = path::Normalize(src, client_->working_dir());
+    if (!abs.ok()) {
+      PathError(src, abs.status());
+      continue;
+    }
+    std::string local = dst_is_dir ? absl::StrCat(dst, "/", path::Basename(*abs)) : dst;
+    copy(src, local);
+  }
+  return ExitCode();
+}
+
+int FsShell::Cat(const std::set<std::string>&, const Args& a) {
+  std::string buf(kCopyBufferBytes, '\0');
+  for (const std::string& p : a) {
+    absl::StatusOr<FileStatus> st = client_->GetFileInfo(p);
+    if (!st.ok()) {
+      PathError(p, st.status());
+      continue;
+    }
+    if (st->is_dir()) {
+      Error(absl::StrCat("`", p, "': Is a directory"));
+      continue;
+    }
+    absl::StatusOr<std::unique_ptr<DfsInputStream>> in = client_->Open(p);
+    if (!in.ok()) {
+      PathError(p, in.status());
+      continue;
+    }
+    while (true) {
+      absl::StatusOr<size_t> n = (*in)->Read(buf.data(), buf.size());
+      if (!n.ok()) {
+        Error(std::string(n.status().message()));
+        break;
+      }
+      if (*n == 0) break;
+      io_.out->write(buf.data(), static_cast<std::streamsize>(*n));
+    }
+  }
+  io_.out->flush();
+  return ExitCode();
+}
+
+}  // namespace hayloft

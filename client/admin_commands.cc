@@ -78,7 +78,7 @@ constexpr char kEcResult[] =
 
 std::string ReplicaList(const LocatedBlock& b, const FsckOptions& o) {
   if (!o.locations && !o.racks) return "";
-  std::string out = " [";
+  std::string out = "  [";
   for (int i = 0; i < b.locations_size(); ++i) {
     const DatanodeInfo& d = b.locations(i);
     std::string addr = absl::StrCat(d.id().host(), ":", d.id().rpc_port());

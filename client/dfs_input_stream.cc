@@ -17,10 +17,6 @@ namespace {
 // restarted namenode learns them from block reports within a heartbeat or two).
 constexpr int kLocationRetries = 4;
 
-std::string ReplicaKey(uint64_t block_id, const std::string& address) {
-  return absl::StrCat(block_id, "@", address);
-}
-
 }  // namespace
 
 DfsInputStreamImpl::DfsInputStreamImpl(NamenodeClient* namenode, DatanodeChannels* channels,
@@ -36,8 +32,10 @@ DfsInputStreamImpl::~DfsInputStreamImpl() { CloseReader(); }
 
 void DfsInputStreamImpl::CloseReader() {
   if (reader_ == nullptr) return;
-  reader_->ctx->TryCancel();
-  reader_->stream->Finish();
+  if (!reader_->finished) {
+    reader_->ctx->TryCancel();
+    reader_->stream->Finish();
+  }
   reader_.reset();
 }
 
@@ -77,7 +75,7 @@ absl::Status DfsInputStreamImpl::OpenReader() {
     const LocatedBlock& lb = locations_.blocks(index);
     for (const DatanodeInfo& dn : lb.locations()) {
       std::string address = AddressOf(dn.id());
-      if (dead_replicas_.count(ReplicaKey(lb.block().block_id(), address))) continue;
+      if (dead_nodes_.count(address)) continue;
       auto r = std::make_unique<BlockReader>();
       r->block_index = index;
       r->address = address;
@@ -96,14 +94,14 @@ absl::Status DfsInputStreamImpl::OpenReader() {
       LOG(WARNING) << "reading blk_" << lb.block().block_id() << " of " << path_ << " from "
                    << address << " failed (" << why << "); trying another replica";
       errors.push_back(absl::StrCat(address, ": ", why));
-      dead_replicas_.insert(ReplicaKey(lb.block().block_id(), address));
+      dead_nodes_.insert(address);
       CloseReader();
     }
     if (round == kLocationRetries) break;
     // Every known replica failed or none is known yet: ask the namenode again.
     absl::SleepFor(backoff);
     backoff *= 2;
-    dead_replicas_.clear();
+    dead_nodes_.clear();
     HL_RETURN_IF_ERROR(RefetchLocations());
   }
   int index = BlockIndexFor(pos_);
@@ -118,6 +116,7 @@ absl::StatusOr<bool> DfsInputStreamImpl::Refill() {
   BlockReader& r = *reader_;
   ReadBlockResponse resp;
   if (!r.stream->Read(&resp)) {
+    r.finished = true;
     grpc::Status s = r.stream->Finish();
     if (!s.ok()) return FromGrpcStatus(s);
     return false;
@@ -159,7 +158,7 @@ absl::StatusOr<size_t> DfsInputStreamImpl::Read(char* buf, size_t n) {
       // Mid-block failure or an early end: resume at pos_ on another replica.
       const LocatedBlock& lb = locations_.blocks(reader_->block_index);
       bool block_done = pos_ >= lb.offset() + lb.block().num_bytes();
-      if (!block_done) dead_replicas_.insert(ReplicaKey(lb.block().block_id(), reader_->address));
+      if (!block_done) dead_nodes_.insert(reader_->address);
       CloseReader();
       HL_RETURN_IF_ERROR(OpenReader());
     }

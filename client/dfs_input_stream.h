@@ -33,6 +33,7 @@ class DfsInputStreamImpl final : public DfsInputStream {
     std::unique_ptr<DatanodeService::Stub> stub;
     std::unique_ptr<grpc::ClientContext> ctx;
     std::unique_ptr<grpc::ClientReader<ReadBlockResponse>> stream;
+    bool finished = false;   // Finish() was called: it must not be called twice
     std::string data;        // verified bytes not yet returned
     size_t data_pos = 0;
     uint64_t next_offset_in_file = 0;
@@ -53,7 +54,9 @@ class DfsInputStreamImpl final : public DfsInputStream {
   GetBlockLocationsResponse locations_;
   uint64_t pos_ = 0;
   std::unique_ptr<BlockReader> reader_;
-  std::set<std::string> dead_replicas_;   // "blockid@host:port" that failed us
+  // Datanodes ("host:port") that failed this stream, skipped until every
+  // replica of a block has failed (as HDFS's DFSInputStream.deadNodes).
+  std::set<std::string> dead_nodes_;
 };
 
 }  // namespace hayloft

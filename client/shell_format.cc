@@ -95,15 +95,17 @@ std::string Percent2(double percent) {
 }
 
 std::string JavaFloat(float f) {
-  // Shortest digits that read back as the same float, at least one decimal.
-  for (int digits = 1; digits <= 9; ++digits) {
-    std::string s = absl::StrFormat("%.*g", digits, static_cast<double>(f));
-    if (std::strtof(s.c_str(), nullptr) == f) {
-      if (s.find('.') == std::string::npos && s.find('e') == std::string::npos) s += ".0";
-      return s;
-    }
+  // Float.toString: the fewest decimals that read back as the same float, at least
+  // one; scientific notation outside [1e-3, 1e7).
+  double d = static_cast<double>(f);
+  if (f != 0 && (std::fabs(d) < 1e-3 || std::fabs(d) >= 1e7)) {
+    return absl::StrFormat("%.7E", d);
   }
-  return absl::StrFormat("%.9g", static_cast<double>(f));
+  for (int decimals = 1; decimals <= 9; ++decimals) {
+    std::string s = absl::StrFormat("%.*f", decimals, d);
+    if (std::strtof(s.c_str(), nullptr) == f) return s;
+  }
+  return absl::StrFormat("%.9f", d);
 }
 
 void LsFormatter::AdjustWidths(const std::vector<FileStatus>& items) {

@@ -1,0 +1,252 @@
+// Namespace operations and their errors, on a real LevelDB store in a temp dir.
+#include "namenode/namesystem.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace hayloft {
+namespace {
+
+using ::hayloft::testing::StatusIs;
+using ::testing::HasSubstr;
+
+class NamesystemTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(dir_, testing::TempDir::Create("namesystem_test"));
+    options_.name_dir = dir_->path() + "/name";
+    options_.superuser = "hdfs";
+    options_.min_block_size = 512;
+    Reopen();
+  }
+
+  void Reopen() {
+    ns_.reset();
+    auto ns = Namesystem::Open(options_, Topology());
+    ASSERT_TRUE(ns.ok()) << ns.status();
+    ns_ = std::move(*ns);
+  }
+
+  absl::Status Mkdirs(const std::string& p, bool parents = true) {
+    MkdirsRequest r;
+    r.mutable_header()->set_user("alice");
+    r.set_path(p);
+    r.set_create_parent(parents);
+    return ns_->Mkdirs(r);
+  }
+  absl::StatusOr<CreateResponse> Create(const std::string& p, bool overwrite = false,
+                                        const std::string& client = "c1",
+                                        uint32_t repl = 0, uint64_t bs = 0) {
+    CreateRequest r;
+    r.mutable_header()->set_user("alice");
+    r.set_path(p);
+    r.set_client_name(client);
+    r.set_overwrite(overwrite);
+    r.set_create_parent(true);
+    r.set_replication(repl);
+    r.set_block_size(bs);
+    return ns_->Create(r);
+  }
+  absl::StatusOr<CompleteResponse> Complete(const std::string& p, const std::string& client = "c1") {
+    CompleteRequest r;
+    r.set_path(p);
+    r.set_client_name(client);
+    return ns_->Complete(r);
+  }
+  absl::StatusOr<FileStatus> Stat(const std::string& p) {
+    GetFileInfoRequest r;
+    r.set_path(p);
+    auto resp = ns_->GetFileInfo(r);
+    if (!resp.ok()) return resp.status();
+    if (!resp->exists()) return absl::NotFoundError(p);
+    return resp->status();
+  }
+  absl::Status Rename(const std::string& a, const std::string& b) {
+    RenameRequest r;
+    r.set_src(a);
+    r.set_dst(b);
+    return ns_->Rename(r);
+  }
+  absl::StatusOr<DeleteResponse> Delete(const std::string& p, bool recursive) {
+    DeleteRequest r;
+    r.set_path(p);
+    r.set_recursive(recursive);
+    return ns_->Delete(r);
+  }
+
+  std::optional<testing::TempDir> dir_;
+  NamenodeOptions options_;
+  std::unique_ptr<Namesystem> ns_;
+};
+
+TEST_F(NamesystemTest, MkdirsCreatesParentsWithOwnerAndUmask) {
+  ASSERT_OK(Mkdirs("/a/b/c"));
+  ASSERT_OK_AND_ASSIGN(FileStatus st, Stat("/a/b"));
+  EXPECT_TRUE(st.is_dir());
+  EXPECT_EQ(st.owner(), "alice");
+  EXPECT_EQ(st.group(), "supergroup");
+  EXPECT_EQ(st.permission(), 0755u);
+  ASSERT_OK(Mkdirs("/a/b/c"));  // idempotent
+}
+
+TEST_F(NamesystemTest, MkdirsWithoutParentsNeedsTheParent) {
+  EXPECT_THAT(Mkdirs("/x/y", false), StatusIs(absl::StatusCode::kNotFound));
+  ASSERT_OK(Mkdirs("/x", false));
+  ASSERT_OK(Mkdirs("/x/y", false));
+}
+
+TEST_F(NamesystemTest, MkdirsOverAFileFails) {
+  ASSERT_OK(Create("/f").status());
+  EXPECT_THAT(Mkdirs("/f"), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(Mkdirs("/f/sub"), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                         HasSubstr("not a directory")));
+}
+
+TEST_F(NamesystemTest, CreateRefusesExistingFileWithoutOverwrite) {
+  ASSERT_OK(Create("/f").status());
+  ASSERT_OK_AND_ASSIGN(CompleteResponse c, Complete("/f"));
+  EXPECT_TRUE(c.complete());
+  EXPECT_THAT(Create("/f", false, "c2").status(), StatusIs(absl::StatusCode::kAlreadyExists));
+  ASSERT_OK(Create("/f", true, "c2").status());
+  ASSERT_OK_AND_ASSIGN(FileStatus st, Stat("/f"));
+  EXPECT_TRUE(st.under_construction());
+  EXPECT_EQ(st.permission(), 0644u);
+}
+
+TEST_F(NamesystemTest, OneWriterPerFile) {
+  ASSERT_OK(Create("/f", false, "writer1").status());
+  EXPECT_THAT(Create("/f", true, "writer2").status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("writer1")));
+  EXPECT_THAT(Complete("/f", "writer2").status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("No lease")));
+  ASSERT_OK(Complete("/f", "writer1").status());
+}
+
+TEST_F(NamesystemTest, CreateOverADirectoryFails) {
+  ASSERT_OK(Mkdirs("/d"));
+  EXPECT_THAT(Create("/d", true).status(), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(Create("/", true).status(), StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
+TEST_F(NamesystemTest, BadReplicationAndBlockSizeAreInvalidArgument) {
+  options_.min_block_size = 1 << 20;
+  Reopen();
+  EXPECT_THAT(Create("/r0", false, "c", 0, 1 << 20).status(), ::testing::Not(StatusIs(absl::StatusCode::kInvalidArgument)));
+  EXPECT_THAT(Create("/r1", false, "c", 600).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("exceeds maximum of 512")));
+  EXPECT_THAT(Create("/b1", false, "c", 3, 1024).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("less than configured minimum")));
+  EXPECT_THAT(Create("/b2", false, "c", 3, (1ull << 20) + 1).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("multiple of 512")));
+  EXPECT_THAT(Create("/b3", false, "c", 3, 1ull << 50).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(NamesystemTest, BadPathsAreInvalidArgument) {
+  for (const char* bad : {"relative", "/a/../b", "/a//b", "/a/", "/a:b"}) {
+    EXPECT_THAT(Mkdirs(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
+    EXPECT_THAT(Create(bad).status(), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
+  }
+}
+
+TEST_F(NamesystemTest, RenameMovesIntoExistingDirectory) {
+  ASSERT_OK(Mkdirs("/src/inner"));
+  ASSERT_OK(Mkdirs("/dst"));
+  ASSERT_OK(Rename("/src", "/dst"));
+  EXPECT_OK(Stat("/dst/src/inner").status());
+  EXPECT_THAT(Stat("/src").status(), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(NamesystemTest, RenameErrors) {
+  ASSERT_OK(Mkdirs("/a/b"));
+  ASSERT_OK(Create("/f").status());
+  ASSERT_OK(Create("/g", false, "c2").status());
+  EXPECT_THAT(Rename("/a", "/a/b"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("under source")));
+  EXPECT_THAT(Rename("/missing", "/x"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Rename("/f", "/g"), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(Rename("/f", "/nodir/f"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Rename("/", "/x"), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(NamesystemTest, DeleteNonEmptyDirectoryNeedsRecursive) {
+  ASSERT_OK(Mkdirs("/d/e"));
+  EXPECT_THAT(Delete("/d", false).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is non empty")));
+  ASSERT_OK_AND_ASSIGN(DeleteResponse r, Delete("/d", true));
+  EXPECT_TRUE(r.deleted());
+  ASSERT_OK_AND_ASSIGN(r, Delete("/d", true));
+  EXPECT_FALSE(r.deleted());
+  EXPECT_THAT(Delete("/", true).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(NamesystemTest, ListStatusPagesThroughLargeDirectories) {
+  ASSERT_OK(Mkdirs("/big"));
+  for (int i = 0; i < 25; ++i) ASSERT_OK(Mkdirs(absl::StrCat("/big/d", 100 + i)));
+  ListStatusRequest r;
+  r.set_path("/big");
+  r.set_limit(10);
+  std::vector<std::string> names;
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(ListStatusResponse page, ns_->ListStatus(r));
+    for (const FileStatus& s : page.entries()) names.push_back(s.path());
+    if (page.remaining() == 0) break;
+    r.set_start_after(names.back());
+  }
+  ASSERT_EQ(names.size(), 25u);
+  EXPECT_EQ(names.front(), "d100");
+  EXPECT_EQ(names.back(), "d124");
+  r.set_path("/nope");
+  EXPECT_THAT(ns_->ListStatus(r).status(), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(NamesystemTest, SetReplicationValidatesAndApplies) {
+  ASSERT_OK(Create("/f").status());
+  SetReplicationRequest r;
+  r.set_path("/f");
+  r.set_replication(0);
+  EXPECT_THAT(ns_->SetReplication(r), StatusIs(absl::StatusCode::kInvalidArgument));
+  r.set_replication(2);
+  ASSERT_OK(ns_->SetReplication(r));
+  ASSERT_OK_AND_ASSIGN(FileStatus st, Stat("/f"));
+  EXPECT_EQ(st.replication(), 2u);
+  r.set_path("/missing");
+  EXPECT_THAT(ns_->SetReplication(r), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(NamesystemTest, EverythingAcknowledgedSurvivesAReopen) {
+  ASSERT_OK(Mkdirs("/keep/sub"));
+  ASSERT_OK(Create("/keep/file").status());
+  ASSERT_OK(Complete("/keep/file").status());
+  ASSERT_OK(Mkdirs("/moved"));
+  ASSERT_OK(Rename("/moved", "/keep/sub/renamed"));
+  ASSERT_OK(Mkdirs("/gone"));
+  ASSERT_OK(Delete("/gone", true).status());
+  Reopen();
+  EXPECT_OK(Stat("/keep/file").status());
+  EXPECT_OK(Stat("/keep/sub/renamed").status());
+  EXPECT_THAT(Stat("/moved").status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Stat("/gone").status(), StatusIs(absl::StatusCode::kNotFound));
+  // New inodes after a reopen do not reuse ids.
+  ASSERT_OK(Mkdirs("/after"));
+  ASSERT_OK_AND_ASSIGN(FileStatus a, Stat("/after"));
+  ASSERT_OK_AND_ASSIGN(FileStatus k, Stat("/keep/sub/renamed"));
+  EXPECT_GT(a.inode_id(), k.inode_id());
+}
+
+TEST_F(NamesystemTest, ContentSummaryCountsFilesAndDirectories) {
+  ASSERT_OK(Mkdirs("/s/a"));
+  ASSERT_OK(Create("/s/a/f1").status());
+  ASSERT_OK(Create("/s/f2", false, "c2").status());
+  GetContentSummaryRequest r;
+  r.set_path("/s");
+  ASSERT_OK_AND_ASSIGN(GetContentSummaryResponse cs, ns_->GetContentSummary(r));
+  EXPECT_EQ(cs.file_count(), 2u);
+  EXPECT_EQ(cs.directory_count(), 2u);
+}
+
+}  // namespace
+}  // namespace hayloft

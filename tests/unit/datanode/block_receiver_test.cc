@@ -204,9 +204,8 @@ class BlockReceiverTest : public ::testing::Test {
   // Writes `data` to node 1 with `downstream` in packets of `packet` bytes. Packet
   // number `corrupt` (if any) carries a wrong checksum; the client stops after
   // `stop_after` packets without a last packet if that is >= 0.
-  WriteOutcome Write(uint64_t block_id, const std::vector<int>& downstream,
-                     const std::string& data, size_t packet, int corrupt = -1,
-                     int stop_after = -1) {
+  WriteOutcome Write(uint64_t block_id, const std::vector<int>& downstream, const std::string& data,
+                     size_t packet, int corrupt = -1, int stop_after = -1) {
     std::unique_ptr<WriteBlockStream> s = cluster_->OpenWriteBlock(Node(1), {});
     WriteOutcome out;
     std::thread reader([&] {

@@ -153,10 +153,8 @@ TEST_F(BlockStoreTest, WrongGenerationStampIsNotFound) {
 TEST_F(BlockStoreTest, ExistingReplicaRejectsSameOrOlderGenerationButNewerReplacesIt) {
   OpenStore();
   WriteReplica(14, 5, Pattern(600), 600);
-  EXPECT_EQ(store_->CreateReplica(14, 5, 512).status().code(),
-            absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(store_->CreateReplica(14, 4, 512).status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateReplica(14, 5, 512).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateReplica(14, 4, 512).status().code(), absl::StatusCode::kAlreadyExists);
   WriteReplica(14, 6, Pattern(300), 300);
   EXPECT_EQ(store_->OpenReplica(14, 5).status().code(), absl::StatusCode::kNotFound);
   absl::StatusOr<std::string> back = ReadAll(14, 6);
@@ -172,8 +170,7 @@ TEST_F(BlockStoreTest, AbandonedWriteLeavesNoFiles) {
     ASSERT_TRUE(w.ok());
     std::string piece = Pattern(512);
     ASSERT_TRUE((*w)->Append(piece, Sums(piece)).ok());
-    EXPECT_EQ(store_->CreateReplica(15, 1, 512).status().code(),
-              absl::StatusCode::kAlreadyExists);
+    EXPECT_EQ(store_->CreateReplica(15, 1, 512).status().code(), absl::StatusCode::kAlreadyExists);
     std::optional<ReplicaInfo> info = store_->GetReplica(15);
     ASSERT_TRUE(info.has_value());
     EXPECT_FALSE(info->finalized);
@@ -210,10 +207,12 @@ TEST_F(BlockStoreTest, RestartFindsFinalizedReplicasAndKeepsUuid) {
   ASSERT_TRUE((*pending)->Append(piece, Sums(piece)).ok());
   // Keep the rbw files on disk across the "restart", as a crash would.
   ASSERT_EQ(::link(absl::StrCat(data_dir_, "/rbw/blk_23").c_str(),
-                   absl::StrCat(root_, "/blk_23.keep").c_str()), 0);
+                   absl::StrCat(root_, "/blk_23.keep").c_str()),
+            0);
   pending->reset();
   ASSERT_EQ(::rename(absl::StrCat(root_, "/blk_23.keep").c_str(),
-                     absl::StrCat(data_dir_, "/rbw/blk_23").c_str()), 0);
+                     absl::StrCat(data_dir_, "/rbw/blk_23").c_str()),
+            0);
 
   OpenStore();
   EXPECT_EQ(store_->datanode_uuid(), uuid);
@@ -248,9 +247,9 @@ TEST_F(BlockStoreTest, DataDirUnderRegularFileIsAClearError) {
   const std::string dir = file + "/data";
   absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open({dir});
   ASSERT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.status().message().find(absl::StrCat("cannot use data dir ", dir,
-                                                   ": Not a directory")),
-            std::string::npos)
+  EXPECT_NE(
+      s.status().message().find(absl::StrCat("cannot use data dir ", dir, ": Not a directory")),
+      std::string::npos)
       << s.status();
 }
 

@@ -1,0 +1,202 @@
+#include "datanode/datanode.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/base/logging.h"
+#include "common/base/status_macros.h"
+#include "common/rpc/rpc_util.h"
+#include "common/server/daemon_util.h"
+#include "datanode/block_replicator.h"
+#include "datanode/block_store.h"
+#include "datanode/datanode_client.h"
+#include "datanode/datanode_service.h"
+#include "datanode/heartbeater.h"
+#include "datanode/namenode_client.h"
+
+namespace hayloft::datanode {
+namespace {
+
+// Data per ReadBlockResponse: large messages move faster on gRPC (see DESIGN.md).
+constexpr size_t kReadPacketBytes = 1 << 20;
+
+// Counts a transfer for the heartbeat while it is in scope.
+class ActiveTransfer {
+ public:
+  explicit ActiveTransfer(std::atomic<int32_t>* count) : count_(count) { ++*count_; }
+  ~ActiveTransfer() { --*count_; }
+  ActiveTransfer(const ActiveTransfer&) = delete;
+  ActiveTransfer& operator=(const ActiveTransfer&) = delete;
+
+ private:
+  std::atomic<int32_t>* count_;
+};
+
+absl::Status NotReady() {
+  return absl::UnavailableError("the datanode is still starting up; retry");
+}
+
+}  // namespace
+
+Datanode::Datanode(DatanodeOptions options) : options_(std::move(options)) {}
+
+Datanode::~Datanode() { Shutdown(); }
+
+absl::Status Datanode::Init() {
+  absl::StatusOr<std::unique_ptr<BlockStore>> store = BlockStore::Open({options_.data_dir});
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat(store.status().message(), " — fix ", kDataDirKey));
+  }
+  store_ = std::move(*store);
+  CreateComponents();
+  HL_RETURN_IF_ERROR(StartServer());
+  LOG(INFO) << "Datanode " << id_.uuid() << " serving on " << address_ << " (listening on "
+            << options_.listen_address << "), data dir " << options_.data_dir << ", namenode "
+            << options_.namenode_address;
+  return absl::OkStatus();
+}
+
+void Datanode::CreateComponents() {
+  namenode_ = NewGrpcNamenodeClient(options_.namenode_address, options_.namenode_rpc_timeout);
+  datanodes_ = NewGrpcDatanodeClient();
+  HeartbeaterOptions heartbeat_options;
+  heartbeat_options.heartbeat_interval = options_.heartbeat_interval;
+  heartbeat_options.block_report_interval = options_.block_report_interval;
+  HeartbeaterHooks hooks;
+  hooks.active_transfers = [this] { return active_transfers(); };
+  hooks.replicate = [this](const Block& b, std::vector<DatanodeId> targets) {
+    replicator_->Enqueue(b, std::move(targets));
+  };
+  heartbeater_ = std::make_unique<Heartbeater>(heartbeat_options, store_.get(), namenode_.get(),
+                                               std::move(hooks));
+  replicator_ = std::make_unique<BlockReplicator>(
+      BlockReplicatorOptions{}, store_.get(), datanodes_.get(),
+      [this](const Block& b) { heartbeater_->ReportBadBlock(b); });
+  service_ = std::make_unique<DatanodeServiceImpl>(this);
+}
+
+absl::Status Datanode::StartServer() {
+  absl::StatusOr<rpc::StartedServer> started =
+      rpc::StartServer(options_.listen_address, {service_.get()});
+  if (!started.ok()) {
+    return absl::Status(started.status().code(),
+                        absl::StrCat(started.status().message(), " — check ", kDatanodeAddressKey));
+  }
+  server_ = std::move(started->server);
+  // Calls may arrive from here on; they are refused until ready_ is set below.
+  address_ = absl::StrCat(options_.advertised_host, ":", started->port);
+  id_.set_uuid(store_->datanode_uuid());
+  id_.set_host(options_.advertised_host);
+  id_.set_rpc_port(started->port);
+  id_.set_http_port(options_.http_port);
+  ready_.store(true);
+  return absl::OkStatus();
+}
+
+absl::Status Datanode::Start() {
+  heartbeater_->Start(id_);
+  replicator_->Start();
+  if (!options_.port_file.empty()) {
+    HL_RETURN_IF_ERROR(Annotate(daemon::WriteFileDurably(options_.port_file, address_),
+                                "writing hayloft.port.file"));
+  }
+  return absl::OkStatus();
+}
+
+void Datanode::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_ != nullptr) {
+    LOG(INFO) << "Datanode " << address_ << " shutting down";
+    // In-flight transfers get a grace period, then their calls are cancelled and
+    // the receivers clean up their rbw files.
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  }
+  if (replicator_ != nullptr) replicator_->Shutdown();
+  if (heartbeater_ != nullptr) heartbeater_->Shutdown();
+}
+
+int32_t Datanode::active_transfers() const {
+  return active_streams_.load() + (replicator_ ? replicator_->num_active() : 0);
+}
+
+absl::Status Datanode::WithAddress(const absl::Status& s) const {
+  if (s.ok()) return s;
+  return absl::Status(s.code(), absl::StrCat(s.message(), " on ", address_));
+}
+
+absl::Status Datanode::WriteBlock(PacketStream* upstream) {
+  if (!ready_.load()) return NotReady();
+  ActiveTransfer transfer(&active_streams_);
+  BlockReceiver receiver({address_}, store_.get(), datanodes_.get(),
+                         [this](const ReplicaInfo& r) { heartbeater_->NotifyBlockReceived(r); });
+  return receiver.Run(upstream);
+}
+
+absl::Status Datanode::ReadBlock(const ReadBlockRequest& request,
+                                 const std::function<bool(const ReadBlockResponse&)>& send) {
+  if (!ready_.load()) return NotReady();
+  ActiveTransfer transfer(&active_streams_);
+  absl::Status s = WithAddress(ReadVerifiedChunks(request, send));
+  if (absl::IsDataLoss(s)) {
+    LOG(ERROR) << "Corrupt replica: " << s.message() << " (data dir " << options_.data_dir
+               << "); reporting it to the namenode, which will re-replicate the block";
+    heartbeater_->ReportBadBlock(request.block());
+  } else if (!s.ok() && !absl::IsCancelled(s)) {
+    VLOG(1) << "ReadBlock failed: " << s;
+  }
+  return s;
+}
+
+absl::Status Datanode::ReadVerifiedChunks(
+    const ReadBlockRequest& request, const std::function<bool(const ReadBlockResponse&)>& send) {
+  const Block& b = request.block();
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<ReplicaReader> reader,
+                      store_->OpenReplica(b.block_id(), b.generation_stamp()));
+  const uint64_t length = reader->num_bytes();
+  if (request.offset() > length) {
+    return absl::OutOfRangeError(absl::StrCat("offset ", request.offset(),
+                                              " is beyond the end of blk_", b.block_id(), "_",
+                                              b.generation_stamp(), " (", length, " bytes)"));
+  }
+  const uint64_t end = request.length() == 0 || request.length() > length - request.offset()
+                           ? length
+                           : request.offset() + request.length();
+  const uint32_t bpc = reader->bytes_per_checksum();
+  const size_t packet = std::max<size_t>(bpc, kReadPacketBytes / bpc * bpc);
+  uint64_t pos = request.offset() - request.offset() % bpc;
+  ReadBlockResponse response;
+  response.set_bytes_per_checksum(bpc);
+  while (pos < end) {
+    HL_ASSIGN_OR_RETURN(
+        ChunkedData chunk,
+        reader->Read(pos, static_cast<size_t>(std::min<uint64_t>(packet, end - pos))));
+    if (chunk.data.empty()) break;
+    pos += chunk.data.size();
+    response.set_offset(chunk.offset);
+    response.set_data(std::move(chunk.data));
+    response.mutable_checksums()->Assign(chunk.checksums.begin(), chunk.checksums.end());
+    if (!send(response)) return absl::CancelledError("the reader went away");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GetReplicaInfoResponse> Datanode::GetReplicaInfo(
+    const GetReplicaInfoRequest& request) const {
+  if (!ready_.load()) return NotReady();
+  GetReplicaInfoResponse response;
+  std::optional<ReplicaInfo> r = store_->GetReplica(request.block_id());
+  if (!r) return response;
+  response.set_exists(true);
+  response.set_generation_stamp(r->generation_stamp);
+  response.set_num_bytes(r->num_bytes);
+  response.set_finalized(r->finalized);
+  return response;
+}
+
+}  // namespace hayloft::datanode

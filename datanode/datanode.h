@@ -1,0 +1,92 @@
+// Datanode: the hayloft-datanode daemon. Owns the block store, the gRPC server
+// with the DatanodeService, the heartbeater (namenode conversation) and the block
+// replicator. Lifecycle: Init() (open the data dir, listen), Start() (threads, port
+// file), Shutdown() (stop serving, join every thread).
+#ifndef HAYLOFT_DATANODE_DATANODE_H_
+#define HAYLOFT_DATANODE_DATANODE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "datanode/block_receiver.h"
+#include "datanode/datanode_options.h"
+#include "proto/datanode.pb.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace hayloft::datanode {
+
+class BlockReplicator;
+class BlockStore;
+class DatanodeClient;
+class DatanodeServiceImpl;
+class Heartbeater;
+class NamenodeClient;
+
+// Thread-safe after Init(): the service calls WriteBlock/ReadBlock/GetReplicaInfo
+// from many RPC threads. Init, Start and Shutdown are called once each, in order,
+// from one thread.
+class Datanode {
+ public:
+  explicit Datanode(DatanodeOptions options);
+  ~Datanode();  // calls Shutdown()
+  Datanode(const Datanode&) = delete;
+  Datanode& operator=(const Datanode&) = delete;
+
+  // Opens the data dir and starts listening. FailedPrecondition naming the data dir
+  // (and the key to fix) if it is unusable; Unavailable if the port is taken.
+  absl::Status Init();
+  // Starts talking to the namenode and writes the port file.
+  absl::Status Start();
+  // Stops the server (in-flight transfers get options.shutdown_grace) and joins
+  // every thread. Idempotent.
+  void Shutdown();
+
+  // "host:port" this datanode is reached at (advertised host, bound port).
+  const std::string& address() const { return address_; }
+  const DatanodeId& id() const { return id_; }
+
+  // The DatanodeService calls, minus gRPC. See proto/datanode.proto.
+  absl::Status WriteBlock(PacketStream* upstream);
+  // `send` returns false when the reader has gone away.
+  absl::Status ReadBlock(const ReadBlockRequest& request,
+                         const std::function<bool(const ReadBlockResponse&)>& send);
+  absl::StatusOr<GetReplicaInfoResponse> GetReplicaInfo(
+      const GetReplicaInfoRequest& request) const;
+
+ private:
+  void CreateComponents();
+  absl::Status StartServer();
+  int32_t active_transfers() const;
+  absl::Status ReadVerifiedChunks(const ReadBlockRequest& request,
+                                  const std::function<bool(const ReadBlockResponse&)>& send);
+  absl::Status WithAddress(const absl::Status& s) const;
+
+  const DatanodeOptions options_;
+  std::string address_;
+  DatanodeId id_;
+
+  std::unique_ptr<BlockStore> store_;
+  std::unique_ptr<NamenodeClient> namenode_;
+  std::unique_ptr<DatanodeClient> datanodes_;
+  std::unique_ptr<Heartbeater> heartbeater_;
+  std::unique_ptr<BlockReplicator> replicator_;
+  std::unique_ptr<DatanodeServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+
+  // Set once Init() has filled in address_ and id_; calls arriving before are refused.
+  std::atomic<bool> ready_{false};
+  std::atomic<int32_t> active_streams_{0};  // WriteBlock + ReadBlock calls in progress
+  bool shut_down_ = false;
+};
+
+}  // namespace hayloft::datanode
+
+#endif  // HAYLOFT_DATANODE_DATANODE_H_

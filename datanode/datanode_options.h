@@ -1,0 +1,52 @@
+// DatanodeOptions: everything a Datanode is configured with. Built from the
+// Configuration here and nowhere else, so tests can construct differently
+// configured datanodes directly.
+#ifndef HAYLOFT_DATANODE_DATANODE_OPTIONS_H_
+#define HAYLOFT_DATANODE_DATANODE_OPTIONS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/base/config.h"
+
+namespace hayloft::datanode {
+
+// Configuration keys, named in error messages so operators know what to fix.
+inline constexpr absl::string_view kDataDirKey = "dfs.datanode.data.dir";
+inline constexpr absl::string_view kDatanodeAddressKey = "dfs.datanode.address";
+inline constexpr absl::string_view kNamenodeAddressKey = "dfs.namenode.rpc-address";
+inline constexpr absl::string_view kDefaultFsKey = "fs.defaultFS";
+
+inline constexpr int kDefaultDatanodePort = 9866;
+inline constexpr int kDefaultDatanodeHttpPort = 9864;
+inline constexpr int kDefaultNamenodePort = 8020;
+
+struct DatanodeOptions {
+  // gRPC listen address, "host:port"; port 0 picks a free port.
+  std::string listen_address = "0.0.0.0:9866";
+  // Host registered with the namenode and given to clients; the port registered is
+  // the one actually bound.
+  std::string advertised_host = "127.0.0.1";
+  int http_port = kDefaultDatanodeHttpPort;  // carried in DatanodeId; no server yet
+  std::string data_dir;
+  std::string namenode_address = "127.0.0.1:8020";
+  absl::Duration heartbeat_interval = absl::Seconds(3);
+  absl::Duration block_report_interval = absl::Hours(6);
+  absl::Duration namenode_rpc_timeout = absl::Seconds(10);
+  // How long Shutdown lets in-flight transfers finish before cancelling them.
+  absl::Duration shutdown_grace = absl::Seconds(2);
+  // If set, "host:port" is written here once the server listens.
+  std::string port_file;
+
+  // Reads dfs.datanode.address, dfs.datanode.hostname, dfs.datanode.http.address,
+  // dfs.datanode.data.dir, dfs.namenode.rpc-address / fs.defaultFS,
+  // dfs.heartbeat.interval, dfs.blockreport.intervalMsec and hayloft.port.file.
+  // InvalidArgument names the key of a malformed value.
+  static absl::StatusOr<DatanodeOptions> FromConfig(const Configuration& conf);
+};
+
+}  // namespace hayloft::datanode
+
+#endif  // HAYLOFT_DATANODE_DATANODE_OPTIONS_H_

@@ -114,8 +114,12 @@ struct Cluster {
   std::string client_conf() const { return Path("conf/client.conf"); }
   std::string rack_map() const { return Path("conf/racks"); }
   std::string log(const Daemon& d) const { return Path(absl::StrCat("logs/", d.name(), ".log")); }
-  std::string pid_file(const Daemon& d) const { return Path(absl::StrCat("pids/", d.name(), ".pid")); }
-  std::string port_file(const Daemon& d) const { return Path(absl::StrCat("pids/", d.name(), ".port")); }
+  std::string pid_file(const Daemon& d) const {
+    return Path(absl::StrCat("pids/", d.name(), ".pid"));
+  }
+  std::string port_file(const Daemon& d) const {
+    return Path(absl::StrCat("pids/", d.name(), ".port"));
+  }
   const Daemon& namenode() const { return daemons.front(); }
 };
 
@@ -217,8 +221,11 @@ absl::StatusOr<ClusterFlags> ParseFlags(const std::vector<std::string>& args) {
   flags.subcommand = args[0];
   for (size_t i = 1; i < args.size(); ++i) {
     absl::string_view arg = args[i];
+    if (!absl::StartsWith(arg, "--")) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", arg, "'"));
+    }
     std::string value;
-    if (size_t eq = arg.find('='); absl::StartsWith(arg, "--") && eq != arg.npos) {
+    if (size_t eq = arg.find('='); eq != arg.npos) {
       value = std::string(arg.substr(eq + 1));
       arg = arg.substr(0, eq);
     } else if (i + 1 < args.size()) {

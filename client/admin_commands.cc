@@ -3,6 +3,7 @@
 #include <iostream>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client/shell_format.h"
@@ -24,6 +25,7 @@ struct ReplicationResult {
   uint64_t total_size = 0, total_files = 0, total_blocks = 0, total_replicas = 0;
   uint64_t min_replicated = 0, over = 0, under = 0, mis = 0, missing = 0, corrupt = 0;
   uint64_t missing_replicas = 0, expected_replicas = 0, open_files = 0, open_size = 0;
+  uint64_t corrupt_files = 0;
   uint32_t default_replication = 3;
 
   bool healthy() const { return missing == 0 && corrupt == 0; }
@@ -42,8 +44,9 @@ struct ReplicationResult {
     if (total_blocks > 0) absl::StrAppend(&r, " (avg. block size ", total_size / total_blocks, " B)");
     if (missing > 0 || corrupt > 0) {
       absl::StrAppend(&r, "\n  ********************************", "\n  CORRUPT FILES:\t",
-                      missing + corrupt);
+                      corrupt_files);
       if (missing > 0) absl::StrAppend(&r, "\n  MISSING BLOCKS:\t", missing);
+      if (corrupt > 0) absl::StrAppend(&r, "\n  CORRUPT BLOCKS: \t", corrupt);
       absl::StrAppend(&r, "\n  ********************************");
     }
     float avg = total_blocks == 0 ? 0.0f
@@ -105,10 +108,10 @@ void CheckFile(const FsckFile& f, int num_racks, const FsckOptions& o, Replicati
         << st.replication() << ", " << f.blocks_size() << " block(s): ";
   }
   std::string report;
-  uint64_t missing = 0, missing_size = 0, under_here = 0;
+  uint64_t missing = 0, missing_size = 0, under_here = 0, corrupt = 0, corrupt_size = 0;
   for (int i = 0; i < f.blocks_size(); ++i) {
     const LocatedBlock& b = f.blocks(i);
-    uint32_t live = static_cast<uint32_t>(b.locations_size());
+    uint32_t live = b.corrupt() ? 0 : static_cast<uint32_t>(b.locations_size());
     std::string name = absl::StrCat(kBlockPool, ":blk_", b.block().block_id(), "_",
                                     b.block().generation_stamp());
     ++res->total_blocks;
@@ -117,7 +120,13 @@ void CheckFile(const FsckFile& f, int num_racks, const FsckOptions& o, Replicati
     if (live >= 1) ++res->min_replicated;
     if (live > st.replication()) ++res->over;
     if (live < st.replication()) res->missing_replicas += st.replication() - live;
-    if (live == 0) {
+    if (b.corrupt()) {
+      ++res->corrupt;
+      ++corrupt;
+      corrupt_size += b.block().num_bytes();
+      out << "\n" << st.path() << ": CORRUPT blockpool " << kBlockPool << " block blk_"
+          << b.block().block_id() << "\n";
+    } else if (live == 0) {
       ++res->missing;
       ++missing;
       missing_size += b.block().num_bytes();
@@ -139,7 +148,7 @@ void CheckFile(const FsckFile& f, int num_racks, const FsckOptions& o, Replicati
           << ". Block should be additionally replicated on 1 more rack(s).\n";
     }
     absl::StrAppend(&report, i, ". ", name, " len=", b.block().num_bytes());
-    if (live == 0) {
+    if (live == 0 && !b.corrupt()) {
       absl::StrAppend(&report, " MISSING!");
     } else {
       absl::StrAppend(&report, " Live_repl=", live, ReplicaList(b, o));
@@ -150,14 +159,24 @@ void CheckFile(const FsckFile& f, int num_racks, const FsckOptions& o, Replicati
     out << "\n" << st.path() << ": MISSING " << missing << " blocks of total size "
         << missing_size << " B.";
   }
+  if (corrupt > 0 && !o.files) {
+    out << "\n" << st.path() << ": CORRUPT " << corrupt << " blocks of total size "
+        << corrupt_size << " B.";
+  }
   if (o.files) {
-    if (missing > 0) {
-      out << " MISSING " << missing << " blocks of total size " << missing_size << " B\n";
+    if (missing > 0 || corrupt > 0) {
+      if (missing > 0) {
+        out << " MISSING " << missing << " blocks of total size " << missing_size << " B\n";
+      }
+      if (corrupt > 0) {
+        out << " CORRUPT " << corrupt << " blocks of total size " << corrupt_size << " B\n";
+      }
     } else if (under_here == 0) {
       out << " OK\n";
     }
     if (o.blocks) out << report << "\n";
   }
+  if (missing > 0 || corrupt > 0) ++res->corrupt_files;
 }
 
 }  // namespace
@@ -311,20 +330,47 @@ int Report(DfsClient* client, ShellIo io) {
   return 0;
 }
 
+int SafeMode(DfsClient* client, const std::string& action_word, ShellIo io) {
+  std::string word = absl::AsciiStrToLower(action_word);
+  SetSafeModeRequest::Action action = SetSafeModeRequest::GET;
+  if (word == "enter") {
+    action = SetSafeModeRequest::ENTER;
+  } else if (word == "leave") {
+    action = SetSafeModeRequest::LEAVE;
+  } else if (word != "get" && word != "wait") {
+    *io.err << "Usage: hayloft dfsadmin [-safemode enter | leave | get | wait]\n";
+    return 255;
+  }
+  while (true) {
+    absl::StatusOr<SetSafeModeResponse> r = client->SetSafeMode(action);
+    if (!r.ok()) {
+      *io.err << "safemode: " << r.status().message() << "\n";
+      return 1;
+    }
+    if (word != "wait" || !r->safe_mode()) {
+      *io.out << "Safe mode is " << (r->safe_mode() ? "ON" : "OFF") << "\n";
+      return 0;
+    }
+    absl::SleepFor(absl::Seconds(1));
+  }
+}
+
 }  // namespace
 
 int RunDfsAdmin(DfsClient* client, const std::vector<std::string>& args, ShellIo io) {
-  if (!args.empty() && args[0] == "-report") return Report(client, io);
-  if (args.size() == 2 && args[0] == "-safemode" && args[1] == "get") {
-    absl::StatusOr<GetFsStatsResponse> stats = client->GetFsStats();
-    if (!stats.ok()) {
-      *io.err << "safemode: " << stats.status().message() << "\n";
+  if (args.size() == 1 && args[0] == "-report") return Report(client, io);
+  if (args.size() == 2 && args[0] == "-safemode") return SafeMode(client, args[1], io);
+  if (args.size() == 1 && args[0] == "-refreshNodes") {
+    absl::Status s = client->RefreshNodes();
+    if (!s.ok()) {
+      *io.err << "refreshNodes: " << s.message() << "\n";
       return 1;
     }
-    *io.out << "Safe mode is " << (stats->safe_mode() ? "ON" : "OFF") << "\n";
+    *io.out << "Refresh nodes successful\n";
     return 0;
   }
-  *io.err << "Usage: hayloft dfsadmin\n\t[-report]\n\t[-safemode get]\n";
+  *io.err << "Usage: hayloft dfsadmin\n\t[-report]\n\t[-safemode <enter | leave | get | wait>]\n"
+             "\t[-refreshNodes]\n";
   return 255;
 }
 

@@ -73,7 +73,8 @@ constexpr absl::string_view kOwnedKeys[] = {
     "fs.defaultFS",           "dfs.namenode.rpc-address", "dfs.namenode.name.dir",
     "dfs.datanode.address",   "dfs.datanode.data.dir",    "net.topology.table.file.name",
     "hayloft.port.file",      "mapreduce.jobtracker.address",
-    "mapreduce.worker.address", "mapreduce.cluster.local.dir"};
+    "mapreduce.worker.address", "mapreduce.cluster.local.dir",
+    "hayloft.worker.address",   "hayloft.worker.local.dir"};
 
 struct ClusterFlags {
   std::string subcommand;
@@ -267,7 +268,8 @@ void InitSettings(Cluster& c, const ClusterFlags& flags, const Configuration& co
   c.settings.Set("hayloft.cluster.jobtracker.0.address",
                  conf.GetString("mapreduce.jobtracker.address", "127.0.0.1:8021"));
   int dn_port = PortOf(conf.GetString("dfs.datanode.address", "0.0.0.0:9866"));
-  int worker_port = PortOf(conf.GetString("mapreduce.worker.address", "0.0.0.0:13562"));
+  int worker_port = PortOf(conf.GetString(
+      "hayloft.worker.address", conf.GetString("mapreduce.worker.address", "0.0.0.0:13562")));
   for (int i = 1; i <= c.datanodes; ++i) {
     c.settings.Set(absl::StrCat("hayloft.cluster.datanode.", i, ".address"),
                    absl::StrCat(LocalClusterHost(i), ":", dn_port));
@@ -378,10 +380,13 @@ absl::Status UpdateDaemonConf(const Cluster& c, const Configuration& conf) {
 }
 
 absl::Status WriteClientConf(const Cluster& c) {
-  return daemon::WriteFileDurably(
-      c.client_conf(),
+  std::string text =
       absl::StrCat("# Client settings for this cluster: hayloft --conf ", c.client_conf(),
-                   " fs -ls /\nfs.defaultFS=hdfs://", c.namenode().address, "\n"));
+                   " fs -ls /\nfs.defaultFS=hdfs://", c.namenode().address, "\n");
+  for (const Daemon& d : c.daemons) {
+    if (d.role == "jobtracker") absl::StrAppend(&text, "mapreduce.jobtracker.address=", d.address, "\n");
+  }
+  return daemon::WriteFileDurably(c.client_conf(), text);
 }
 
 absl::Status PrepareDirs(const Cluster& c) {
@@ -445,17 +450,23 @@ std::vector<std::string> DaemonArgv(const Cluster& c, const Daemon& d) {
           {"dfs.datanode.data.dir", c.Path(absl::StrCat("datanode-", d.index, "/data"))},
           {"fs.defaultFS", fs}};
   } else if (d.role == "jobtracker") {
-    // TODO(cluster): match the jobtracker's keys when it lands.
-    kv = {{"mapreduce.jobtracker.address", d.address}, {"fs.defaultFS", fs}};
+    kv = {{"mapreduce.jobtracker.address", d.address},
+          {"net.topology.table.file.name", c.rack_map()},
+          {"fs.defaultFS", fs}};
   } else {
-    kv = {{"mapreduce.worker.address", d.address},
+    kv = {{"hayloft.worker.address", d.address},
           {"mapreduce.jobtracker.address", JobtrackerAddress(c)},
-          {"mapreduce.cluster.local.dir", c.Path(absl::StrCat("worker-", d.index, "/local"))},
+          {"hayloft.worker.local.dir", c.Path(absl::StrCat("worker-", d.index, "/local"))},
           {"fs.defaultFS", fs}};
   }
   kv.emplace_back("hayloft.port.file", c.port_file(d));
-  std::vector<std::string> argv = {absl::StrCat(c.bin_dir, "/", d.binary()), "--conf",
-                                   c.daemon_conf()};
+  std::vector<std::string> argv = {absl::StrCat(c.bin_dir, "/", d.binary())};
+  if (d.role == "namenode") {
+    // Every datanode of a local cluster reports at once: no need for HDFS's 30 s
+    // safe-mode extension. Before --conf, so conf/daemon.conf can still set it.
+    argv.insert(argv.end(), {"-D", "dfs.namenode.safemode.extension=0"});
+  }
+  argv.insert(argv.end(), {"--conf", c.daemon_conf()});
   for (std::string& s : Settings(std::move(kv))) argv.push_back(std::move(s));
   return argv;
 }
@@ -616,6 +627,15 @@ absl::Status DescribeMissingDatanodes(const Cluster& c,
       " of ", c.datanodes, " datanodes live.\n", out));
 }
 
+// True while the namenode is in safe mode (or cannot say).
+bool InSafeMode(NamenodeService::Stub& stub) {
+  grpc::ClientContext ctx;
+  rpc::SetDeadline(&ctx, absl::Seconds(5));
+  SetSafeModeRequest req;
+  SetSafeModeResponse resp;
+  return !stub.SetSafeMode(&ctx, req, &resp).ok() || resp.safe_mode();
+}
+
 absl::Status WaitForDatanodes(const Cluster& c, std::map<std::string, Subprocess>& started) {
   std::unique_ptr<NamenodeService::Stub> stub =
       NamenodeService::NewStub(rpc::MakeChannel(c.namenode().address));
@@ -627,7 +647,7 @@ absl::Status WaitForDatanodes(const Cluster& c, std::map<std::string, Subprocess
     if (report.ok()) {
       int live = static_cast<int>(std::count_if(
           report->begin(), report->end(), [](const DatanodeInfo& dn) { return !dn.dead(); }));
-      if (live >= c.datanodes) return absl::OkStatus();
+      if (live >= c.datanodes && !InSafeMode(*stub)) return absl::OkStatus();
     }
     absl::SleepFor(absl::Milliseconds(250));
   }

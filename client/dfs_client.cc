@@ -4,14 +4,18 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <thread>
 
 #include "absl/random/random.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/strings/str_cat.h"
 #include "client/datanode_channels.h"
 #include "client/dfs_input_stream.h"
 #include "client/dfs_output_stream.h"
 #include "client/namenode_client.h"
 #include "common/base/host_port.h"
+#include "common/base/logging.h"
 #include "common/base/path.h"
 #include "common/base/status_macros.h"
 
@@ -33,6 +37,12 @@ class DfsClientImpl final : public DfsClient {
         namenode_(options_.namenode_address, options_.rpc_timeout, options_.connect_timeout),
         client_name_(absl::StrCat("DFSClient_", getpid(), "_",
                                   absl::Uniform<uint64_t>(absl::BitGen()))) {}
+
+  ~DfsClientImpl() override {
+    stop_.Notify();
+    absl::MutexLock lock(&renewer_mu_);
+    if (lease_renewer_.joinable()) lease_renewer_.join();
+  }
 
   const DfsClientOptions& options() const override { return options_; }
   std::string working_dir() const override { return absl::StrCat("/user/", options_.user); }
@@ -85,9 +95,26 @@ class DfsClientImpl final : public DfsClient {
     req.set_block_size(o.block_size != 0 ? o.block_size : options_.block_size);
     req.set_permission(o.permission);
     HL_ASSIGN_OR_RETURN(CreateResponse resp, namenode_.Call(&Stub::Create, req, false));
+    StartLeaseRenewer();
     OutputStreamContext ctx{&namenode_, &channels_, &options_, client_name_, path,
                             resp.status().block_size()};
     return std::unique_ptr<DfsOutputStream>(new DfsOutputStreamImpl(std::move(ctx)));
+  }
+
+  absl::StatusOr<std::unique_ptr<DfsOutputStream>> Append(const std::string& p) override {
+    HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
+    AppendRequest req;
+    SetHeader(req.mutable_header());
+    req.set_path(path);
+    req.set_client_name(client_name_);
+    req.set_client_host(options_.client_host);
+    HL_ASSIGN_OR_RETURN(AppendResponse resp, namenode_.Call(&Stub::Append, req, false));
+    StartLeaseRenewer();
+    OutputStreamContext ctx{&namenode_, &channels_, &options_, client_name_, path,
+                            resp.status().block_size()};
+    auto out = std::make_unique<DfsOutputStreamImpl>(std::move(ctx));
+    if (resp.has_last()) HL_RETURN_IF_ERROR(out->ContinueBlock(resp.last()));
+    return std::unique_ptr<DfsOutputStream>(std::move(out));
   }
 
   absl::StatusOr<std::unique_ptr<DfsInputStream>> Open(const std::string& p) override {
@@ -161,7 +188,37 @@ class DfsClientImpl final : public DfsClient {
     return namenode_.Call(&Stub::Fsck, req, true);
   }
 
+  absl::StatusOr<SetSafeModeResponse> SetSafeMode(SetSafeModeRequest::Action action) override {
+    SetSafeModeRequest req;
+    SetHeader(req.mutable_header());
+    req.set_action(action);
+    return namenode_.Call(&Stub::SetSafeMode, req, action == SetSafeModeRequest::GET);
+  }
+
+  absl::Status RefreshNodes() override {
+    RefreshNodesRequest req;
+    SetHeader(req.mutable_header());
+    return namenode_.Call(&Stub::RefreshNodes, req, true).status();
+  }
+
  private:
+  // Keeps this client's leases alive while it lives, renewing every half soft
+  // limit as HDFS's LeaseRenewer does; a writer that dies stops renewing and the
+  // namenode recovers its files after the hard limit.
+  void StartLeaseRenewer() {
+    absl::MutexLock lock(&renewer_mu_);
+    if (lease_renewer_.joinable()) return;
+    lease_renewer_ = std::thread([this] {
+      while (!stop_.WaitForNotificationWithTimeout(options_.lease_renew_interval)) {
+        RenewLeaseRequest req;
+        SetHeader(req.mutable_header());
+        req.set_client_name(client_name_);
+        absl::Status s = namenode_.Call(&Stub::RenewLease, req, true).status();
+        if (!s.ok()) LOG(WARNING) << "renewing the lease of " << client_name_ << ": " << s.message();
+      }
+    });
+  }
+
   absl::StatusOr<std::string> Resolve(const std::string& p) const {
     return path::Normalize(p, working_dir());
   }
@@ -179,6 +236,9 @@ class DfsClientImpl final : public DfsClient {
   NamenodeClient namenode_;
   DatanodeChannels channels_;
   const std::string client_name_;
+  absl::Notification stop_;
+  absl::Mutex renewer_mu_;
+  std::thread lease_renewer_ ABSL_GUARDED_BY(renewer_mu_);
 };
 
 }  // namespace
@@ -204,6 +264,12 @@ absl::StatusOr<DfsClientOptions> DfsClientOptions::FromConfig(const Configuratio
   }
   if (repl < 0 || repl > 32767 || (conf.Get("dfs.replication") && repl == 0)) {
     return absl::InvalidArgumentError(absl::StrCat("Invalid dfs.replication: ", repl));
+  }
+  HL_ASSIGN_OR_RETURN(o.lease_renew_interval,
+                      conf.GetDuration("hayloft.client.lease.renew.interval", absl::Seconds(30),
+                                       absl::Seconds(1)));
+  if (o.lease_renew_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("hayloft.client.lease.renew.interval must be positive");
   }
   if (packet < 512 || packet > (16 << 20)) {
     return absl::InvalidArgumentError("dfs.client-write-packet-size must be in [512, 16m]");

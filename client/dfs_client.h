@@ -29,6 +29,7 @@ struct DfsClientOptions {
   uint64_t packet_bytes = 1 << 20;                    // dfs.client-write-packet-size
   absl::Duration rpc_timeout = absl::Seconds(20);     // per namenode call
   absl::Duration connect_timeout = absl::Seconds(3);  // to find the namenode at all
+  absl::Duration lease_renew_interval = absl::Seconds(30);  // half the soft limit
 
   // Reads fs.defaultFS, dfs.blocksize, dfs.replication, ... InvalidArgument for a
   // malformed value (the message names the key).
@@ -84,6 +85,9 @@ class DfsClient {
   virtual absl::Status Mkdirs(const std::string& path, bool create_parent) = 0;
   virtual absl::StatusOr<std::unique_ptr<DfsOutputStream>> Create(
       const std::string& path, const CreateOptions& options) = 0;
+  // Reopens a closed file to add bytes at its end (HDFS append): a partly filled
+  // last block is continued on its replicas under a new generation stamp.
+  virtual absl::StatusOr<std::unique_ptr<DfsOutputStream>> Append(const std::string& path) = 0;
   virtual absl::StatusOr<std::unique_ptr<DfsInputStream>> Open(const std::string& path) = 0;
   virtual absl::Status Rename(const std::string& src, const std::string& dst) = 0;
   // Returns false if nothing was there.
@@ -96,6 +100,8 @@ class DfsClient {
   virtual absl::StatusOr<std::vector<DatanodeInfo>> GetDatanodeReport() = 0;
   virtual absl::StatusOr<GetFsStatsResponse> GetFsStats() = 0;
   virtual absl::StatusOr<FsckResponse> Fsck(const std::string& path) = 0;
+  virtual absl::StatusOr<SetSafeModeResponse> SetSafeMode(SetSafeModeRequest::Action action) = 0;
+  virtual absl::Status RefreshNodes() = 0;
 
   // Whole-file conveniences.
   absl::Status WriteFile(const std::string& path, absl::string_view data,

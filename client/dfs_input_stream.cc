@@ -97,7 +97,8 @@ absl::Status DfsInputStreamImpl::OpenReader() {
       dead_nodes_.insert(address);
       CloseReader();
     }
-    if (round == kLocationRetries) break;
+    // Every replica is known corrupt: waiting will not bring a good one back.
+    if (round == kLocationRetries || lb.corrupt()) break;
     // Every known replica failed or none is known yet: ask the namenode again.
     absl::SleepFor(backoff);
     backoff *= 2;

@@ -33,6 +33,7 @@ const std::map<std::string, FsShell::Command>& FsShell::Commands() {
                 SIZE_MAX, &FsShell::Put}},
       {"-copyFromLocal", {"[-f] [-p] [-l] [-d] <localsrc> ... <dst>", {"-f", "-p", "-l", "-d"},
                           1, SIZE_MAX, &FsShell::Put}},
+      {"-appendToFile", {"<localsrc> ... <dst>", {}, 2, SIZE_MAX, &FsShell::AppendToFile}},
       {"-get", {"[-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>",
                 {"-f", "-p", "-ignoreCrc", "-crc"}, 1, SIZE_MAX, &FsShell::Get}},
       {"-copyToLocal", {"[-f] [-p] [-ignoreCrc] [-crc] <src> ... <localdst>",
@@ -176,7 +177,8 @@ int FsShell::Mkdir(const std::set<std::string>& f, const Args& a) {
     absl::Status s = client_->Mkdirs(p, parents);
     if (absl::IsNotFound(s)) {
       Error(absl::StrCat("`", p, "': No such file or directory"));
-    } else if (absl::IsAlreadyExists(s) || absl::IsFailedPrecondition(s)) {
+    } else if (absl::IsAlreadyExists(s) ||
+               (absl::IsFailedPrecondition(s) && absl::StrContains(s.message(), "not a directory"))) {
       Error(absl::StrCat("`", p, "': Is not a directory"));
     } else if (!s.ok()) {
       PathError(p, s);

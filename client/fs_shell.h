@@ -20,6 +20,9 @@ struct ShellIo {
   std::istream* in;
   std::ostream* out;
   std::ostream* err;
+  // When >= 0, `-put -` reads this descriptor directly, taking data as it comes
+  // (a pipe that stays open is streamed, not buffered until EOF).
+  int in_fd = -1;
 };
 
 // Not thread-safe; one command run at a time.
@@ -45,6 +48,7 @@ class FsShell {
   int Ls(const std::set<std::string>& f, const Args& a);
   int Mkdir(const std::set<std::string>& f, const Args& a);
   int Put(const std::set<std::string>& f, const Args& a);
+  int AppendToFile(const std::set<std::string>& f, const Args& a);
   int Get(const std::set<std::string>& f, const Args& a);
   int Cat(const std::set<std::string>& f, const Args& a);
   int Rm(const std::set<std::string>& f, const Args& a);
@@ -66,6 +70,9 @@ class FsShell {
              format::LsFormatter* fmt);
   absl::Status PutFile(const std::string& local, const std::string& target, bool overwrite);
   absl::Status PutStream(std::istream& in, const std::string& target, bool overwrite);
+  // Copies what `read` returns (0 at the end) to `target` via a temporary file.
+  absl::Status PutFrom(const std::function<absl::StatusOr<size_t>(char*, size_t)>& read,
+                       const std::string& target, bool overwrite);
   absl::Status GetFile(const std::string& src, const std::string& local, bool overwrite);
   std::string Qualified(const std::string& path) const;
 

@@ -1,5 +1,7 @@
 // FsShell: commands that move bytes between the local file system and the DFS.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -28,6 +30,26 @@ std::string LocalBasename(const std::string& p) {
 }  // namespace
 
 absl::Status FsShell::PutStream(std::istream& in, const std::string& target, bool overwrite) {
+  return PutFrom(
+      [&](char* buf, size_t n) -> absl::StatusOr<size_t> {
+        if (io_.in_fd >= 0 && &in == io_.in) {
+          while (true) {
+            ssize_t got = ::read(io_.in_fd, buf, n);
+            if (got >= 0) return static_cast<size_t>(got);
+            if (errno != EINTR) {
+              return absl::DataLossError(absl::StrCat("reading stdin: ", std::strerror(errno)));
+            }
+          }
+        }
+        in.read(buf, static_cast<std::streamsize>(n));
+        if (in.bad()) return absl::DataLossError("error reading the local input");
+        return static_cast<size_t>(in.gcount());
+      },
+      target, overwrite);
+}
+
+absl::Status FsShell::PutFrom(const std::function<absl::StatusOr<size_t>(char*, size_t)>& read,
+                              const std::string& target, bool overwrite) {
   // Write under a temporary name, then rename: readers never see a partial file.
   std::string temp = absl::StrCat(target, kCopyingSuffix);
   CreateOptions o;
@@ -36,12 +58,16 @@ absl::Status FsShell::PutStream(std::istream& in, const std::string& target, boo
   HL_ASSIGN_OR_RETURN(std::unique_ptr<DfsOutputStream> out, client_->Create(temp, o));
   std::string buf(kCopyBufferBytes, '\0');
   absl::Status s;
-  while (s.ok() && in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    std::streamsize n = in.gcount();
-    if (n > 0) s = out->Write(absl::string_view(buf.data(), static_cast<size_t>(n)));
+  while (s.ok()) {
+    absl::StatusOr<size_t> n = read(buf.data(), buf.size());
+    if (!n.ok()) {
+      s = n.status();
+    } else if (*n == 0) {
+      break;
+    } else {
+      s = out->Write(absl::string_view(buf.data(), *n));
+    }
   }
-  if (s.ok() && in.bad()) s = absl::DataLossError("error reading the local input");
   absl::Status closed = out->Close();
   if (s.ok()) s = closed;
   if (s.ok() && overwrite) {
@@ -122,6 +148,52 @@ int FsShell::Put(const std::set<std::string>& f, const Args& a) {
     if (dst_is_dir && dst == ".") display = name;
     copy(src, target, display);
   }
+  return ExitCode();
+}
+
+int FsShell::AppendToFile(const std::set<std::string>&, const Args& a) {
+  const std::string& dst = a.back();
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(dst);
+  if (st.ok() && st->is_dir()) {
+    Error(absl::StrCat("`", dst, "': Is a directory"));
+    return ExitCode();
+  }
+  absl::StatusOr<std::unique_ptr<DfsOutputStream>> out =
+      st.ok() ? client_->Append(dst) : client_->Create(dst, {.create_parent = false});
+  if (!out.ok()) {
+    if (absl::IsNotFound(out.status())) {
+      Error(absl::StrCat("`", dst, "': No such file or directory"));
+    } else {
+      PathError(dst, out.status());
+    }
+    return ExitCode();
+  }
+  std::string buf(kCopyBufferBytes, '\0');
+  absl::Status s;
+  for (size_t i = 0; i + 1 < a.size() && s.ok(); ++i) {
+    const std::string& src = a[i];
+    int fd = src == "-" ? io_.in_fd : ::open(src.c_str(), O_RDONLY);
+    if (src != "-" && fd < 0) {
+      Error(absl::StrCat("`", src, "': No such file or directory"));
+      continue;
+    }
+    while (s.ok()) {
+      ssize_t n;
+      if (fd >= 0) {
+        n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+      } else {
+        io_.in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        n = io_.in->gcount();
+      }
+      if (n <= 0) break;
+      s = (*out)->Write(absl::string_view(buf.data(), static_cast<size_t>(n)));
+    }
+    if (src != "-") ::close(fd);
+  }
+  absl::Status closed = (*out)->Close();
+  if (s.ok()) s = closed;
+  if (!s.ok()) PathError(dst, s);
   return ExitCode();
 }
 

@@ -12,6 +12,7 @@
 #include "client/cluster_command.h"
 #include "client/dfs_client.h"
 #include "client/fs_shell.h"
+#include "client/job_commands.h"
 #include "common/base/config.h"
 
 namespace {
@@ -22,6 +23,9 @@ constexpr char kUsage[] =
     "  fsck PATH [-files [-blocks [-locations | -racks]]]\n"
     "  dfsadmin -report | -safemode get\n"
     "  cluster up [--datanodes N] [--workers N] [--racks N] [--dir DIR] | down | status\n"
+    "  jar LIB.so [-D key=value ...] ARGS... run a MapReduce job library\n"
+    "  streaming -input P -output P -mapper CMD [-reducer CMD] ...  Hadoop Streaming\n"
+    "  job -list [all] | -status ID | -kill ID\n"
     "Generic options: -D key=value, --conf FILE (also HAYLOFT_CONF), -fs hdfs://host:port\n";
 
 int RunDfsCommand(const std::string& command, const hayloft::Configuration& conf,
@@ -38,7 +42,7 @@ int RunDfsCommand(const std::string& command, const hayloft::Configuration& conf
     std::cerr << command << ": " << client.status().message() << "\n";
     return 1;
   }
-  hayloft::ShellIo io{&std::cin, &std::cout, &std::cerr};
+  hayloft::ShellIo io{&std::cin, &std::cout, &std::cerr, /*in_fd=*/0};
   if (command == "fsck") return hayloft::RunFsck(client->get(), args, io);
   if (command == "dfsadmin") return hayloft::RunDfsAdmin(client->get(), args, io);
   hayloft::FsShell shell(client->get(), io);
@@ -63,6 +67,9 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "cluster") return hayloft::RunClusterCommand(rest, generic->conf);
+  if (command == "jar") return hayloft::RunJarCommand(rest, generic->conf);
+  if (command == "streaming") return hayloft::RunStreamingCommand(rest, generic->conf);
+  if (command == "job") return hayloft::RunJobCommand(rest, generic->conf);
   if (command == "fs" || command == "dfs" || command == "fsck" || command == "dfsadmin") {
     // Generic options may also follow "fs", as in `hadoop fs -D k=v -put ...`.
     absl::StatusOr<hayloft::GenericOptions> more = hayloft::ParseGenericOptions(rest);

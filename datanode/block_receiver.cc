@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/types/span.h"
@@ -59,6 +60,8 @@ absl::Status BlockReceiver::Run(PacketStream* upstream) {
     LOG(WARNING) << "Refused WriteBlock: " << s;
     return s;
   }
+  // The hook may cancel upstream_, which is valid only until Run() returns.
+  absl::Cleanup clear_hook = [this] { writer_->stop_signal().ClearHook(); };
   return Finish(ReceivePackets(std::move(*first)));
 }
 
@@ -72,19 +75,46 @@ absl::Status BlockReceiver::Start(const WritePacket& first) {
     return absl::InvalidArgumentError(
         absl::StrCat("bytes_per_checksum ", header_.bytes_per_checksum(), " is too large"));
   }
-  HL_ASSIGN_OR_RETURN(
-      writer_, store_->CreateReplica(header_.block().block_id(), header_.block().generation_stamp(),
-                                     header_.bytes_per_checksum()));
+  HL_RETURN_IF_ERROR(OpenReplica());
   if (header_.downstream_size() > 0) {
     downstream_address_ = DatanodeAddress(header_.downstream(0));
     WriteBlockStreamOptions stream_options;
     stream_options.parent = upstream_->parent_call();
     downstream_ = datanodes_->OpenWriteBlock(header_.downstream(0), stream_options);
   }
+  // A recovery of this replica (a new pipeline, or the namenode's lease recovery)
+  // stops this write by cancelling both of its streams.
+  writer_->stop_signal().SetHook([this] {
+    upstream_->Cancel();
+    if (downstream_ != nullptr) downstream_->Cancel();
+  });
   VLOG(1) << "Receiving " << BlockName() << " from "
           << (header_.client_name().empty() ? "a datanode" : header_.client_name())
+          << (header_.recovery()
+                  ? absl::StrCat(" (recovery from offset ", header_.recovery_offset(), ")")
+                  : "")
           << (downstream_ ? absl::StrCat(", forwarding to ", downstream_address_) : "");
   responder_ = std::thread(&BlockReceiver::RespondLoop, this);
+  return absl::OkStatus();
+}
+
+absl::Status BlockReceiver::OpenReplica() {
+  const Block& b = header_.block();
+  if (!header_.recovery()) {
+    HL_ASSIGN_OR_RETURN(writer_, store_->CreateReplica(b.block_id(), b.generation_stamp(),
+                                                       header_.bytes_per_checksum()));
+    return absl::OkStatus();
+  }
+  HL_ASSIGN_OR_RETURN(writer_, store_->RecoverReplica(b.block_id(), b.generation_stamp(),
+                                                      header_.recovery_offset()));
+  if (writer_->bytes_per_checksum() != header_.bytes_per_checksum()) {
+    absl::Status s = absl::InvalidArgumentError(absl::StrCat(
+        "the replica of blk_", b.block_id(), " has ", writer_->bytes_per_checksum(),
+        " bytes per checksum, the recovery header says ", header_.bytes_per_checksum()));
+    writer_->Detach();
+    writer_.reset();
+    return s;
+  }
   return absl::OkStatus();
 }
 
@@ -97,14 +127,18 @@ absl::Status BlockReceiver::ReceivePackets(WritePacket packet) {
     absl::Status s = HandlePacket(packet, expected_seqno);
     if (!s.ok()) {
       s = absl::Status(s.code(), absl::StrCat(s.message(), " on ", options_.self_address));
+      local_failure_ = true;
     }
-    Enqueue({seqno, s, last});
+    Enqueue({seqno, s, last, writer_->num_bytes(), writer_->last_chunk_crc()});
     if (!s.ok() || last) return s;
     ++expected_seqno;
     std::optional<WritePacket> next = upstream_->Read();
     if (!next) {
       std::string what = absl::StrCat(" the stream of ", BlockName(), " after ",
                                       writer_->num_bytes(), " bytes without a last packet");
+      if (writer_->stop_signal().stopped()) {
+        return absl::CancelledError(absl::StrCat("a recovery stopped", what));
+      }
       if (upstream_->cancelled())
         return absl::CancelledError(absl::StrCat("the upstream cancelled", what));
       return absl::AbortedError(absl::StrCat("the upstream closed", what));
@@ -192,6 +226,22 @@ absl::Status BlockReceiver::Finish(absl::Status status) {
                  << "; keeping the replica";
     return status;
   }
+  // A client's pipeline that broke (here or elsewhere) may be recovered with the
+  // bytes this node has; a replica this node failed on, or of a pipeline that never
+  // came up (the client abandons that block), is of no use to anyone.
+  bool established;
+  {
+    absl::MutexLock lock(&mu_);
+    established = pipeline_established_;
+  }
+  const bool keep = header_.recovery() || writer_->stop_signal().stopped() ||
+                    (!header_.client_name().empty() && !local_failure_ && established);
+  if (keep) {
+    LOG(WARNING) << "Write of " << BlockName() << " failed after " << writer_->num_bytes()
+                 << " bytes: " << status << "; keeping its rbw replica for a recovery";
+    writer_->Detach();
+    return status;
+  }
   LOG(WARNING) << "Write of " << BlockName() << " failed after " << writer_->num_bytes()
                << " bytes: " << status << "; removing its rbw files";
   writer_->Abort();
@@ -231,6 +281,9 @@ void BlockReceiver::RespondLoop() {
     WriteAck ack = BuildAck(p);
     bool all_ok = std::all_of(ack.node_status().begin(), ack.node_status().end(),
                               [](int32_t s) { return s == 0; });
+    // Before the ack goes upstream: once the client has it, readers must see the data
+    // on every node of the pipeline.
+    if (all_ok && !p.last) writer_->PublishAcked(p.end_offset, p.end_crc);
     if (!upstream_->Write(ack)) {
       StopResponding(absl::CancelledError(absl::StrCat(
           "the upstream of ", BlockName(), " went away before packet ", p.seqno, " was acked")));
@@ -239,6 +292,10 @@ void BlockReceiver::RespondLoop() {
     if (!all_ok) {
       StopResponding(p.status.ok() ? absl::UnavailableError(ack.error()) : p.status);
       return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      pipeline_established_ = true;
     }
     if (p.last) return;
   }

@@ -8,8 +8,19 @@
 // acked as node_status[0] = its code with `error` saying what happened, then the
 // call fails with that status. If the downstream stream breaks, the ack marks the
 // downstream nodes UNAVAILABLE with `error` naming the failed datanode, and the call
-// ends with Unavailable; the client decides what to do (pipeline recovery). Any
-// write that does not finalize deletes its rbw files.
+// ends with Unavailable; the client decides what to do (pipeline recovery).
+//
+// A client's write that fails, once its pipeline was set up (the header was acked
+// by every node), for any reason but a local error keeps its rbw replica for a
+// pipeline or lease recovery, as does any recovery stream. Other writes that do not
+// finalize delete their rbw files: a client abandons a block whose pipeline could
+// not be set up.
+//
+// Pipeline recovery: a header with `recovery` set continues an existing replica
+// (BlockStore::RecoverReplica), stopping the stream that was writing it here.
+//
+// Readers of a replica being written see what the whole pipeline has acked: the
+// responder publishes that length before it acks a packet upstream.
 #ifndef HAYLOFT_DATANODE_BLOCK_RECEIVER_H_
 #define HAYLOFT_DATANODE_BLOCK_RECEIVER_H_
 
@@ -44,6 +55,9 @@ class PacketStream {
   virtual bool cancelled() const = 0;
   // The call to tie the downstream stream to (see ParentCall); may be null.
   virtual const ParentCall* parent_call() const = 0;
+  // Cancels the call: a recovery is taking the replica over. Read() and Write() then
+  // fail. May be called from any thread; must not block.
+  virtual void Cancel() = 0;
 };
 
 struct BlockReceiverOptions {
@@ -74,9 +88,12 @@ class BlockReceiver {
     int64_t seqno = 0;
     absl::Status status;  // not OK: this node failed on the packet
     bool last = false;
+    uint64_t end_offset = 0;  // the replica's length after this packet
+    uint32_t end_crc = 0;     // CRC of the chunk holding byte end_offset - 1
   };
 
   absl::Status Start(const WritePacket& first);
+  absl::Status OpenReplica();
   absl::Status ReceivePackets(WritePacket packet);
   absl::Status HandlePacket(WritePacket& packet, int64_t expected_seqno);
   void Forward(WritePacket& packet);
@@ -105,16 +122,22 @@ class BlockReceiver {
   std::unique_ptr<WriteBlockStream> downstream_;
   std::thread responder_;
 
-  // RPC thread only.
+  // Set by Start() (RPC thread) before the responder starts; the responder only calls
+  // its thread-safe PublishAcked().
   std::unique_ptr<ReplicaWriter> writer_;
+
+  // RPC thread only.
   bool header_forwarded_ = false;
   bool downstream_write_failed_ = false;
+  bool local_failure_ = false;  // this node failed on a packet (not the pipeline)
 
   mutable absl::Mutex mu_;
   std::deque<PendingAck> pending_ ABSL_GUARDED_BY(mu_);
   bool no_more_acks_ ABSL_GUARDED_BY(mu_) = false;
   // Set by the responder when it stops early: the pipeline broke or upstream left.
   absl::Status pipeline_error_ ABSL_GUARDED_BY(mu_);
+  // Set by the responder once an ack from every node went upstream.
+  bool pipeline_established_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace hayloft::datanode

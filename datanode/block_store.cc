@@ -1,23 +1,16 @@
 #include "datanode/block_store.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/random/random.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "common/base/crc32c.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
@@ -26,51 +19,6 @@
 
 namespace hayloft::datanode {
 namespace {
-
-constexpr char kVersionFile[] = "VERSION";
-constexpr char kLockFile[] = "in_use.lock";
-constexpr char kUuidKey[] = "datanodeUuid";
-
-uint64_t NumChunks(uint64_t num_bytes, uint32_t bpc) { return (num_bytes + bpc - 1) / bpc; }
-
-int64_t MetaFileBytes(uint64_t num_bytes, uint32_t bpc) {
-  return static_cast<int64_t>(kMetaHeaderBytes + 4 * NumChunks(num_bytes, bpc));
-}
-
-void PutBigEndian32(uint32_t v, char* out) {
-  out[0] = static_cast<char>(v >> 24);
-  out[1] = static_cast<char>(v >> 16);
-  out[2] = static_cast<char>(v >> 8);
-  out[3] = static_cast<char>(v);
-}
-
-uint32_t GetBigEndian32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
-}
-
-std::string MetaHeader(uint32_t bpc) {
-  std::string h(kMetaHeaderBytes, '\0');
-  h[0] = static_cast<char>(kMetaVersion >> 8);
-  h[1] = static_cast<char>(kMetaVersion & 0xff);
-  h[2] = static_cast<char>(kChecksumTypeCrc32c);
-  PutBigEndian32(bpc, &h[3]);
-  return h;
-}
-
-std::string EncodeSums(absl::Span<const uint32_t> sums) {
-  std::string out(4 * sums.size(), '\0');
-  for (size_t i = 0; i < sums.size(); ++i) PutBigEndian32(sums[i], &out[4 * i]);
-  return out;
-}
-
-absl::Status UnusableDir(const std::string& dir, int err, absl::string_view op,
-                         const std::string& path) {
-  std::string detail =
-      err == ENOTDIR ? absl::StrCat(path, " is not a directory") : absl::StrCat(op, " ", path);
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot use data dir ", dir, ": ", std::strerror(err), " (", detail, ")"));
-}
 
 std::string NewUuid() {
   absl::BitGen gen;
@@ -82,125 +30,13 @@ std::string NewUuid() {
                          lo >> 48, lo & 0xffffffffffffULL);
 }
 
-// Returns the uuid kept in <dir>/VERSION, creating the file on first start.
-absl::StatusOr<std::string> LoadOrCreateUuid(const std::string& dir) {
-  std::string path = absl::StrCat(dir, "/", kVersionFile);
-  absl::StatusOr<std::string> text = posix::ReadSmallFile(path);
-  if (absl::IsNotFound(text.status())) {
-    std::string uuid = NewUuid();
-    absl::Status s = daemon::WriteFileDurably(path, absl::StrCat(kUuidKey, "=", uuid, "\n"));
-    if (!s.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot use data dir ", dir, ": ", s.message()));
-    }
-    LOG(INFO) << "New data dir " << dir << ": generated datanode uuid " << uuid;
-    return uuid;
-  }
-  if (!text.ok()) return text.status();
-  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(line, '=');
-    if (absl::StripAsciiWhitespace(kv.first) == kUuidKey) {
-      absl::string_view uuid = absl::StripAsciiWhitespace(kv.second);
-      if (!uuid.empty()) return std::string(uuid);
-    }
-  }
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot use data dir ", dir, ": ", path, " has no ", kUuidKey,
-                   "= line; restore it, or delete it to register as a new datanode"));
+std::string ReplicaName(uint64_t block_id, uint64_t gs) {
+  return absl::StrCat("blk_", block_id, "_", gs);
 }
 
-// Locks <dir>/in_use.lock so two datanodes never share a data dir. Writing our pid
-// into it also proves the dir is writable (a read-only mount fails here).
-absl::StatusOr<int> LockDataDir(const std::string& dir) {
-  std::string path = absl::StrCat(dir, "/", kLockFile);
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return UnusableDir(dir, errno, "open", path);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    int err = errno;
-    ::close(fd);
-    if (err == EWOULDBLOCK) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot use data dir ", dir,
-                                                        ": another datanode is using it (", path,
-                                                        " is locked; its pid is in that file)"));
-    }
-    return UnusableDir(dir, err, "flock", path);
-  }
-  std::string pid = absl::StrCat(::getpid(), "\n");
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-    int err = errno;
-    ::close(fd);
-    return UnusableDir(dir, err, "write", path);
-  }
-  return fd;
-}
-
-// Parses "blk_<id>" (block file) or "blk_<id>_<gs>.meta".
-struct ParsedName {
-  uint64_t block_id = 0;
-  std::optional<uint64_t> meta_gs;
-};
-std::optional<ParsedName> ParseReplicaFileName(absl::string_view name) {
-  if (!absl::ConsumePrefix(&name, "blk_")) return std::nullopt;
-  ParsedName out;
-  if (absl::ConsumeSuffix(&name, ".meta")) {
-    size_t us = name.find('_');
-    uint64_t gs;
-    if (us == absl::string_view::npos || !absl::SimpleAtoi(name.substr(us + 1), &gs)) {
-      return std::nullopt;
-    }
-    out.meta_gs = gs;
-    name = name.substr(0, us);
-  }
-  if (name.empty() || !std::all_of(name.begin(), name.end(), absl::ascii_isdigit) ||
-      !absl::SimpleAtoi(name, &out.block_id)) {
-    return std::nullopt;
-  }
-  return out;
-}
-
-// Returns bytesPerChecksum from a meta file's header.
-absl::StatusOr<uint32_t> ReadMetaHeader(uint64_t block_id, int fd, const std::string& path) {
-  char h[kMetaHeaderBytes];
-  HL_ASSIGN_OR_RETURN(size_t got, posix::PreadAll(fd, h, sizeof(h), 0, path));
-  const auto* u = reinterpret_cast<const unsigned char*>(h);
-  uint32_t bpc = got == sizeof(h) ? GetBigEndian32(&h[3]) : 0;
-  if (got != sizeof(h) || ((u[0] << 8) | u[1]) != kMetaVersion || u[2] != kChecksumTypeCrc32c ||
-      bpc == 0) {
-    return absl::DataLossError(
-        absl::StrCat("checksum error in blk_", block_id, " at offset 0: bad header in ", path));
-  }
-  return bpc;
-}
-
-// The generation stamp of each block's meta file among `names` (the entries of
-// `dir`); the newest if there are several.
-absl::flat_hash_map<uint64_t, uint64_t> MetaGenerations(const std::vector<std::string>& names,
-                                                        const std::string& dir) {
-  absl::flat_hash_map<uint64_t, uint64_t> meta_gs;
-  for (const std::string& name : names) {
-    std::optional<ParsedName> p = ParseReplicaFileName(name);
-    if (!p || !p->meta_gs) continue;
-    auto [it, inserted] = meta_gs.emplace(p->block_id, *p->meta_gs);
-    if (!inserted) {
-      // A crash while a newer generation replaced an older one. The newer wins; if
-      // that pairs it with the old block file, reads fail with DataLoss and the
-      // replica is reported as corrupt.
-      LOG(WARNING) << "blk_" << p->block_id << " has meta files for generation stamps "
-                   << it->second << " and " << *p->meta_gs << " in " << dir
-                   << "; using the newer";
-      it->second = std::max(it->second, *p->meta_gs);
-    }
-  }
-  return meta_gs;
-}
+void UnlinkQuietly(const std::string& path) { ::unlink(path.c_str()); }
 
 }  // namespace
-
-std::string BlockFileName(uint64_t block_id) { return absl::StrCat("blk_", block_id); }
-
-std::string MetaFileName(uint64_t block_id, uint64_t generation_stamp) {
-  return absl::StrCat("blk_", block_id, "_", generation_stamp, ".meta");
-}
 
 absl::Status VerifyChunks(uint64_t block_id, uint64_t offset, absl::string_view data,
                           absl::Span<const uint32_t> checksums, uint32_t bytes_per_checksum) {
@@ -222,211 +58,322 @@ absl::Status VerifyChunks(uint64_t block_id, uint64_t offset, absl::string_view 
 }
 
 // ---------------------------------------------------------------------------
-// ReplicaWriter
+// Opening
 
-ReplicaWriter::ReplicaWriter(BlockStore* store, uint64_t block_id, uint64_t gs, uint32_t bpc,
-                             std::string block_path, std::string meta_path, int block_fd,
-                             int meta_fd)
-    : store_(store),
-      block_id_(block_id),
-      gs_(gs),
-      bpc_(bpc),
-      block_path_(std::move(block_path)),
-      meta_path_(std::move(meta_path)),
-      block_fd_(block_fd),
-      meta_fd_(meta_fd) {}
+BlockStore::BlockStore(BlockStoreOptions options, VolumeFailureCallback on_volume_failure)
+    : options_(std::move(options)), on_volume_failure_(std::move(on_volume_failure)) {}
 
-ReplicaWriter::~ReplicaWriter() { Abort(); }
+BlockStore::~BlockStore() = default;
 
-absl::Status ReplicaWriter::Append(absl::string_view data, absl::Span<const uint32_t> checksums) {
-  if (done_) return absl::FailedPreconditionError("replica writer already closed");
-  if (data.empty()) return absl::OkStatus();
-  HL_RETURN_IF_ERROR(posix::PwriteAll(block_fd_, data, num_bytes_, block_path_));
-  int64_t meta_before = MetaFileBytes(num_bytes_, bpc_);
-  HL_RETURN_IF_ERROR(AppendChecksums(data, checksums));
-  num_bytes_ += data.size();
-  int64_t added = static_cast<int64_t>(data.size()) + MetaFileBytes(num_bytes_, bpc_) - meta_before;
-  store_->AddWrittenBytes(block_id_, num_bytes_, added);
-  return absl::OkStatus();
-}
-
-absl::Status ReplicaWriter::AppendChecksums(absl::string_view data,
-                                            absl::Span<const uint32_t> checksums) {
-  uint64_t partial = num_bytes_ % bpc_;
-  uint64_t first_chunk = num_bytes_ / bpc_;
-  std::vector<uint32_t> sums;
-  if (partial == 0) {
-    sums.assign(checksums.begin(), checksums.end());
-  } else {
-    // The replica ends inside a chunk (an earlier packet was hflushed mid-chunk):
-    // the packet's chunks are not aligned with the block's, so extend the partial
-    // chunk's CRC and recompute the rest.
-    size_t fill = std::min<size_t>(bpc_ - partial, data.size());
-    sums.push_back(crc32c::Extend(last_chunk_crc_, data.data(), fill));
-    crc32c::ChunkSums(data.substr(fill), bpc_, &sums);
-  }
-  if (sums.empty()) return absl::OkStatus();
-  last_chunk_crc_ = sums.back();
-  return posix::PwriteAll(meta_fd_, EncodeSums(sums), kMetaHeaderBytes + 4 * first_chunk,
-                          meta_path_);
-}
-
-absl::Status ReplicaWriter::Sync() {
-  if (done_) return absl::FailedPreconditionError("replica writer already closed");
-  HL_RETURN_IF_ERROR(posix::Fsync(block_fd_, block_path_));
-  return posix::Fsync(meta_fd_, meta_path_);
-}
-
-absl::StatusOr<ReplicaInfo> ReplicaWriter::Finalize() {
-  HL_RETURN_IF_ERROR(Sync());
-  CloseFiles();
-  absl::Status s = store_->PublishFinalized(block_id_, gs_, num_bytes_, block_path_, meta_path_);
-  if (!s.ok()) {
-    Abort();
-    return s;
-  }
-  done_ = true;
-  finalized_ = true;
-  return ReplicaInfo{block_id_, gs_, num_bytes_, /*finalized=*/true};
-}
-
-void ReplicaWriter::CloseFiles() {
-  posix::Close(block_fd_);
-  posix::Close(meta_fd_);
-  block_fd_ = meta_fd_ = -1;
-}
-
-void ReplicaWriter::Abort() {
-  if (done_) return;
-  done_ = true;
-  CloseFiles();
-  ::unlink(block_path_.c_str());
-  ::unlink(meta_path_.c_str());
-  store_->ForgetWrite(block_id_);
-}
-
-// ---------------------------------------------------------------------------
-// ReplicaReader
-
-ReplicaReader::ReplicaReader(uint64_t block_id, uint64_t gs, uint64_t num_bytes, uint32_t bpc,
-                             std::string block_path, int block_fd, int meta_fd)
-    : block_id_(block_id),
-      gs_(gs),
-      num_bytes_(num_bytes),
-      bpc_(bpc),
-      block_path_(std::move(block_path)),
-      block_fd_(block_fd),
-      meta_fd_(meta_fd) {}
-
-ReplicaReader::~ReplicaReader() {
-  posix::Close(block_fd_);
-  posix::Close(meta_fd_);
-}
-
-absl::StatusOr<ChunkedData> ReplicaReader::Read(uint64_t offset, size_t max_bytes) {
-  if (offset % bpc_ != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("read of blk_", block_id_, " at offset ", offset, " is not chunk-aligned"));
-  }
-  ChunkedData out;
-  out.offset = offset;
-  if (offset >= num_bytes_) return out;
-  uint64_t want = std::max<uint64_t>(NumChunks(max_bytes, bpc_), 1) * bpc_;
-  size_t n = static_cast<size_t>(std::min<uint64_t>(want, num_bytes_ - offset));
-  out.data.resize(n);
-  HL_ASSIGN_OR_RETURN(size_t got,
-                      posix::PreadAll(block_fd_, out.data.data(), n, offset, block_path_));
-  if (got != n) {
-    return absl::DataLossError(
-        absl::StrCat("checksum error in blk_", block_id_, " at offset ", offset + got, ": ",
-                     block_path_, " is shorter than the replica's ", num_bytes_, " bytes"));
-  }
-  size_t chunks = NumChunks(n, bpc_);
-  std::string raw(4 * chunks, '\0');
-  uint64_t meta_off = kMetaHeaderBytes + 4 * (offset / bpc_);
-  HL_ASSIGN_OR_RETURN(
-      got, posix::PreadAll(meta_fd_, raw.data(), raw.size(), meta_off, block_path_ + " meta"));
-  if (got != raw.size()) {
-    return absl::DataLossError(absl::StrCat("checksum error in blk_", block_id_, " at offset ",
-                                            offset, ": its meta file is truncated"));
-  }
-  out.checksums.resize(chunks);
-  for (size_t i = 0; i < chunks; ++i) out.checksums[i] = GetBigEndian32(&raw[4 * i]);
-  HL_RETURN_IF_ERROR(VerifyChunks(block_id_, offset, out.data, out.checksums, bpc_));
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// BlockStore
-
-BlockStore::BlockStore(BlockStoreOptions options, std::string uuid, int lock_fd)
-    : options_(std::move(options)), uuid_(std::move(uuid)), lock_fd_(lock_fd) {}
-
-BlockStore::~BlockStore() { posix::Close(lock_fd_); }
-
-std::string BlockStore::CurrentDir() const { return options_.data_dir + "/current"; }
-std::string BlockStore::RbwDir() const { return options_.data_dir + "/rbw"; }
-
-absl::StatusOr<std::unique_ptr<BlockStore>> BlockStore::Open(const BlockStoreOptions& options) {
-  const std::string& dir = options.data_dir;
-  if (dir.empty()) return absl::InvalidArgumentError("no data dir configured");
-  for (const std::string& d : {dir, dir + "/current", dir + "/rbw"}) {
-    posix::MkdirError e = posix::MakeDirs(d);
-    if (e.err != 0) return UnusableDir(dir, e.err, "mkdir", e.path);
-  }
-  HL_ASSIGN_OR_RETURN(int lock_fd, LockDataDir(dir));
-  absl::StatusOr<std::string> uuid = LoadOrCreateUuid(dir);
-  if (!uuid.ok()) {
-    posix::Close(lock_fd);
-    return uuid.status();
-  }
-  std::unique_ptr<BlockStore> store(new BlockStore(options, *uuid, lock_fd));
-  HL_RETURN_IF_ERROR(store->ScanFinalized());
+absl::StatusOr<std::unique_ptr<BlockStore>> BlockStore::Open(
+    const BlockStoreOptions& options, VolumeFailureCallback on_volume_failure) {
+  if (options.data_dirs.empty()) return absl::InvalidArgumentError("no data dir configured");
+  std::unique_ptr<BlockStore> store(new BlockStore(options, std::move(on_volume_failure)));
+  HL_RETURN_IF_ERROR(store->OpenVolumes());
+  HL_RETURN_IF_ERROR(store->LoadUuid());
   return store;
 }
 
-absl::Status BlockStore::ScanFinalized() {
-  absl::StatusOr<std::vector<std::string>> names = posix::ListDir(CurrentDir());
-  if (!names.ok()) return Annotate(names.status(), "scanning finalized replicas");
-  absl::flat_hash_map<uint64_t, uint64_t> meta_gs = MetaGenerations(*names, CurrentDir());
-  absl::flat_hash_map<uint64_t, Replica> found;
-  int64_t used = 0;
-  for (const std::string& name : *names) {
-    std::optional<ParsedName> p = ParseReplicaFileName(name);
-    if (!p || p->meta_gs) continue;
-    std::string block_path = absl::StrCat(CurrentDir(), "/", name);
-    auto gs = meta_gs.find(p->block_id);
-    if (gs == meta_gs.end()) {
-      LOG(WARNING) << "Ignoring " << block_path << ": it has no blk_" << p->block_id
-                   << "_<gs>.meta file beside it";
-      continue;
+absl::Status BlockStore::OpenVolumes() {
+  const int n = static_cast<int>(options_.data_dirs.size());
+  volumes_.resize(n);
+  std::vector<absl::Status> errors(n);
+  int failed = 0;
+  absl::Status first_error;
+  for (int i = 0; i < n; ++i) {
+    absl::StatusOr<std::unique_ptr<Volume>> v = Volume::Open(options_.data_dirs[i]);
+    if (absl::IsAlreadyExists(v.status())) {
+      // Two datanodes on one dir would destroy each other's replicas: never go on.
+      return absl::FailedPreconditionError(v.status().message());
     }
-    int64_t size = posix::FileSize(block_path);
-    int64_t meta_size =
-        posix::FileSize(absl::StrCat(CurrentDir(), "/", MetaFileName(p->block_id, gs->second)));
-    if (size < 0 || meta_size < 0) continue;
-    found[p->block_id] = Replica{gs->second, static_cast<uint64_t>(size), size + meta_size};
-    used += size + meta_size;
+    if (v.ok()) volumes_[i] = std::move(*v);
+    if (v.ok()) continue;
+    errors[i] = v.status();
+    if (first_error.ok()) first_error = v.status();
+    ++failed;
+    LOG(ERROR) << "Volume " << options_.data_dirs[i] << " is unusable: " << v.status().message();
   }
-  absl::StatusOr<std::vector<std::string>> rbw = posix::ListDir(RbwDir());
-  if (rbw.ok() && !rbw->empty()) {
-    LOG(WARNING) << rbw->size() << " file(s) in " << RbwDir()
-                 << " are left from writes interrupted by a crash or kill; they are "
-                    "ignored and not reported";
+  const int tolerated =
+      options_.failed_volumes_tolerated < 0 ? n - 1 : options_.failed_volumes_tolerated;
+  if (failed > tolerated || failed == n) {
+    if (n == 1) return first_error;
+    return absl::Status(first_error.code(),
+                        absl::StrCat(first_error.message(), " (", failed, " of ", n,
+                                     " data dirs are unusable; dfs.datanode.failed.volumes."
+                                     "tolerated is ",
+                                     options_.failed_volumes_tolerated, ")"));
   }
-  LOG(INFO) << "Data dir " << options_.data_dir << ": " << found.size()
-            << " finalized replicas, " << used << " bytes";
-  absl::MutexLock lock(&mu_);
-  finalized_ = std::move(found);
-  dfs_used_bytes_ = used;
+  {
+    absl::MutexLock lock(&mu_);
+    volume_states_.resize(n);
+    for (int i = 0; i < n; ++i) {
+      if (volumes_[i] != nullptr) continue;
+      volume_states_[i].failed = true;
+      volume_states_[i].failure = std::string(errors[i].message());
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    if (volumes_[i] != nullptr) LoadReplicas(i);
+  }
+  DropStaleRbw();
+  // A volume whose replicas cannot even be listed has failed too.
+  if (const int now_failed = num_failed_volumes(); now_failed > failed) {
+    if (now_failed > tolerated || now_failed == n) {
+      absl::MutexLock lock(&mu_);
+      for (int i = 0; i < n; ++i) {
+        if (volumes_[i] != nullptr && volume_states_[i].failed) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "cannot use data dir ", options_.data_dirs[i], ": ", volume_states_[i].failure));
+        }
+      }
+    }
+  }
   return absl::OkStatus();
 }
+
+absl::Status BlockStore::LoadUuid() {
+  std::optional<std::string> uuid;
+  std::string uuid_dir;
+  std::vector<const Volume*> without;
+  for (const std::unique_ptr<Volume>& v : volumes_) {
+    if (v == nullptr) continue;
+    HL_ASSIGN_OR_RETURN(std::optional<std::string> u, v->ReadUuid());
+    if (!u) {
+      without.push_back(v.get());
+    } else if (!uuid) {
+      uuid = u;
+      uuid_dir = v->dir();
+    } else if (*u != *uuid) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot use data dir ", v->dir(), ": it belongs to datanode ", *u, ", but ", uuid_dir,
+          " belongs to datanode ", *uuid, "; a datanode's data dirs must all be its own"));
+    }
+  }
+  if (!uuid) {
+    uuid = NewUuid();
+    LOG(INFO) << "New data dir " << without.front()->dir() << ": generated datanode uuid " << *uuid;
+  }
+  for (const Volume* v : without) HL_RETURN_IF_ERROR(v->WriteUuid(*uuid));
+  uuid_ = *uuid;
+  return absl::OkStatus();
+}
+
+void BlockStore::LoadReplicas(int volume) {
+  const Volume& vol = *volumes_[volume];
+  absl::StatusOr<std::vector<ScannedReplica>> finalized = vol.ScanFinalized();
+  if (!finalized.ok()) {
+    FailVolume(volume, finalized.status());
+    return;
+  }
+  std::vector<ScannedReplica> rbw = vol.ScanRbw();
+  int64_t used = 0;
+  absl::MutexLock lock(&mu_);
+  for (const ScannedReplica& s : *finalized) {
+    if (auto it = finalized_.find(s.block_id);
+        it != finalized_.end() && it->second.gs >= s.generation_stamp) {
+      LOG(WARNING) << "Ignoring " << ReplicaName(s.block_id, s.generation_stamp) << " in "
+                   << vol.dir() << ": another volume holds generation stamp " << it->second.gs;
+      continue;
+    }
+    finalized_[s.block_id] = Replica{s.generation_stamp, s.num_bytes, s.disk_bytes, volume};
+    used += s.disk_bytes;
+  }
+  for (const ScannedReplica& s : rbw) {
+    if (rbw_.contains(s.block_id)) continue;
+    rbw_[s.block_id] = RbwReplica{Replica{s.generation_stamp, s.num_bytes, s.disk_bytes, volume},
+                                  s.num_bytes, s.last_chunk_crc, nullptr};
+    used += s.disk_bytes;
+  }
+  AddDiskBytesLocked(volume, used);
+  LOG(INFO) << "Data dir " << vol.dir() << ": " << finalized->size() << " finalized replicas, "
+            << used << " bytes";
+  if (!rbw.empty()) {
+    LOG(WARNING) << rbw.size() << " replica(s) in " << vol.RbwDir()
+                 << " are left from writes cut short by a crash or kill; they are kept for "
+                    "pipeline or lease recovery";
+  }
+}
+
+void BlockStore::DropStaleRbw() {
+  std::vector<std::pair<uint64_t, Replica>> stale;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto it = rbw_.begin(); it != rbw_.end();) {
+      auto cur = it++;
+      auto f = finalized_.find(cur->first);
+      if (f == finalized_.end() || f->second.gs < cur->second.r.gs) continue;
+      stale.emplace_back(cur->first, cur->second.r);
+      AddDiskBytesLocked(cur->second.r.volume, -cur->second.r.disk_bytes);
+      rbw_.erase(cur);
+    }
+  }
+  // A finalized replica as new or newer makes them useless to any recovery.
+  for (const auto& [id, r] : stale) {
+    LOG(INFO) << "Removing " << ReplicaName(id, r.gs) << " from " << volumes_[r.volume]->RbwDir()
+              << ": a finalized replica of the block is as new";
+    UnlinkQuietly(volumes_[r.volume]->BlockPath(false, id));
+    UnlinkQuietly(volumes_[r.volume]->MetaPath(false, id, r.gs));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Volumes
+
+int BlockStore::num_failed_volumes() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(std::count_if(volume_states_.begin(), volume_states_.end(),
+                                        [](const VolumeState& v) { return v.failed; }));
+}
+
+bool BlockStore::volume_failed(int volume) const {
+  absl::MutexLock lock(&mu_);
+  return volume < 0 || volume >= static_cast<int>(volume_states_.size()) ||
+         volume_states_[volume].failed;
+}
+
+std::vector<VolumeReport> BlockStore::GetVolumeReports() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<VolumeReport> out(volume_states_.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].dir = options_.data_dirs[i];
+    out[i].failed = volume_states_[i].failed;
+    out[i].failure = volume_states_[i].failure;
+    out[i].dfs_used_bytes = volume_states_[i].dfs_used_bytes;
+  }
+  for (const auto& [id, r] : finalized_) ++out[r.volume].num_replicas;
+  return out;
+}
+
+void BlockStore::AddDiskBytesLocked(int volume, int64_t bytes) {
+  volume_states_[volume].dfs_used_bytes += bytes;
+}
+
+absl::StatusOr<int> BlockStore::ChooseVolume() {
+  const int n = num_volumes();
+  std::vector<int64_t> reserved(n, -1);  // -1: failed
+  size_t start;
+  {
+    absl::MutexLock lock(&mu_);
+    start = next_volume_;
+    for (int v = 0; v < n; ++v) {
+      if (!volume_states_[v].failed) reserved[v] = 0;
+    }
+    // A replica being written may still grow to a whole block.
+    for (const auto& [id, e] : rbw_) {
+      if (e.writer == nullptr || reserved[e.r.volume] < 0) continue;
+      reserved[e.r.volume] +=
+          std::max<int64_t>(0, options_.block_size_bytes - static_cast<int64_t>(e.r.num_bytes));
+    }
+  }
+  int64_t most = -1;
+  for (int i = 0; i < n; ++i) {
+    const int v = static_cast<int>((start + i) % n);
+    if (reserved[v] < 0) continue;
+    absl::StatusOr<VolumeSpace> space = volumes_[v]->GetSpace();
+    if (!space.ok()) {
+      HandleIoError(v, space.status());
+      continue;
+    }
+    const int64_t room = space->available_bytes - reserved[v];
+    most = std::max(most, room);
+    if (room < options_.block_size_bytes) continue;
+    absl::MutexLock lock(&mu_);
+    next_volume_ = v + 1;
+    return v;
+  }
+  if (most < 0) {
+    return absl::FailedPreconditionError("every volume of this datanode has failed");
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "no volume has room for another block: the most space left is ", most,
+      " bytes (after what the replicas being written may need), less than the block size of ",
+      options_.block_size_bytes, " bytes (dfs.blocksize)"));
+}
+
+int BlockStore::CheckVolumes() {
+  for (int v = 0; v < num_volumes(); ++v) {
+    if (volume_failed(v)) continue;
+    absl::Status s = volumes_[v]->Check();
+    if (!s.ok()) FailVolume(v, s);
+  }
+  return num_failed_volumes();
+}
+
+void BlockStore::HandleIoError(int volume, const absl::Status& error) {
+  switch (error.code()) {
+    case absl::StatusCode::kOk:
+    case absl::StatusCode::kResourceExhausted:  // a full disk is not a broken one
+    case absl::StatusCode::kDataLoss:           // a bad replica, reported as such
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kAborted:
+      return;
+    default:
+      break;
+  }
+  if (volume_failed(volume)) return;
+  absl::Status check = volumes_[volume]->Check();
+  if (check.ok()) {
+    LOG(WARNING) << "I/O error on volume " << volumes_[volume]->dir() << ": " << error
+                 << "; the volume passed its check and stays in use";
+    return;
+  }
+  FailVolume(volume, absl::Status(check.code(), absl::StrCat(check.message(),
+                                                             " (after: ", error.message(), ")")));
+}
+
+void BlockStore::FailVolume(int volume, const absl::Status& reason) {
+  VolumeFailure f;
+  std::vector<std::shared_ptr<WriterStopSignal>> writers;
+  size_t rbw_dropped = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    VolumeState& state = volume_states_[volume];
+    if (state.failed) return;
+    state.failed = true;
+    state.failure = std::string(reason.message());
+    state.dfs_used_bytes = 0;
+    ++replace_epoch_;
+    for (auto it = finalized_.begin(); it != finalized_.end();) {
+      auto cur = it++;
+      if (cur->second.volume != volume) continue;
+      f.lost.push_back(FinalizedInfoLocked(cur->first, cur->second));
+      finalized_.erase(cur);
+    }
+    for (auto it = rbw_.begin(); it != rbw_.end();) {
+      auto cur = it++;
+      if (cur->second.r.volume != volume) continue;
+      if (cur->second.writer != nullptr) writers.push_back(cur->second.writer);
+      ++rbw_dropped;
+      rbw_.erase(cur);
+    }
+    f.num_volumes = static_cast<int>(volume_states_.size());
+    f.num_failed_volumes =
+        static_cast<int>(std::count_if(volume_states_.begin(), volume_states_.end(),
+                                       [](const VolumeState& v) { return v.failed; }));
+  }
+  f.dir = options_.data_dirs[volume];
+  f.reason = reason;
+  LOG(ERROR) << "Volume " << f.dir << " has failed: " << reason.message() << ". Dropped its "
+             << f.lost.size() << " finalized replica(s) and " << rbw_dropped << " being written; "
+             << f.num_failed_volumes << " of " << f.num_volumes << " volume(s) have failed";
+  // Their pipelines cannot finish here; let the clients recover without us.
+  for (const std::shared_ptr<WriterStopSignal>& w : writers) w->Stop();
+  if (on_volume_failure_) on_volume_failure_(f);
+}
+
+// ---------------------------------------------------------------------------
+// Writing
 
 absl::StatusOr<std::unique_ptr<ReplicaWriter>> BlockStore::CreateReplica(
     uint64_t block_id, uint64_t generation_stamp, uint32_t bytes_per_checksum) {
   if (bytes_per_checksum == 0) {
     return absl::InvalidArgumentError("bytes_per_checksum must be positive");
   }
+  HL_ASSIGN_OR_RETURN(int v, ChooseVolume());
+  auto stop = std::make_shared<WriterStopSignal>();
+  std::optional<Replica> stale;
   {
     absl::MutexLock lock(&mu_);
     // A delete of this block is a couple of unlinks: wait for it rather than fail a
@@ -438,86 +385,142 @@ absl::StatusOr<std::unique_ptr<ReplicaWriter>> BlockStore::CreateReplica(
     if (auto it = finalized_.find(block_id);
         it != finalized_.end() && it->second.gs >= generation_stamp) {
       return absl::AlreadyExistsError(absl::StrCat(
-          "replica blk_", block_id, "_", it->second.gs,
+          "replica ", ReplicaName(block_id, it->second.gs),
           " already exists (finalized); cannot write generation stamp ", generation_stamp));
     }
-    if (being_written_.contains(block_id)) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("blk_", block_id, " is already being written on this datanode"));
+    if (auto it = rbw_.find(block_id); it != rbw_.end()) {
+      if (it->second.writer != nullptr) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("blk_", block_id, " is already being written on this datanode"));
+      }
+      if (it->second.r.gs >= generation_stamp) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("replica ", ReplicaName(block_id, it->second.r.gs),
+                         " exists here, waiting for recovery; cannot write generation stamp ",
+                         generation_stamp));
+      }
+      stale = it->second.r;
+      AddDiskBytesLocked(stale->volume, -stale->disk_bytes);
+      rbw_.erase(it);
     }
-    being_written_[block_id] = Replica{generation_stamp, 0, 0};
+    if (volume_states_[v].failed) {
+      return absl::UnavailableError(absl::StrCat("volume ", volumes_[v]->dir(), " just failed"));
+    }
+    rbw_[block_id] = RbwReplica{Replica{generation_stamp, 0, 0, v}, 0, 0, stop};
   }
-  std::string block_path = absl::StrCat(RbwDir(), "/", BlockFileName(block_id));
-  std::string meta_path = absl::StrCat(RbwDir(), "/", MetaFileName(block_id, generation_stamp));
+  if (stale) {
+    LOG(INFO) << "Replacing " << ReplicaName(block_id, stale->gs)
+              << " (left for a recovery that never came) with a new write of generation stamp "
+              << generation_stamp;
+    UnlinkQuietly(volumes_[stale->volume]->BlockPath(false, block_id));
+    UnlinkQuietly(volumes_[stale->volume]->MetaPath(false, block_id, stale->gs));
+  }
+  ReplicaWriter::Files files{volumes_[v]->BlockPath(false, block_id),
+                             volumes_[v]->MetaPath(false, block_id, generation_stamp)};
   const int flags = O_WRONLY | O_CREAT | O_TRUNC;
-  absl::StatusOr<int> block_fd = posix::Open(block_path, flags);
+  absl::StatusOr<int> block_fd = posix::Open(files.block_path, flags);
   absl::StatusOr<int> meta_fd =
-      block_fd.ok() ? posix::Open(meta_path, flags) : absl::StatusOr<int>(block_fd.status());
-  absl::Status s = meta_fd.ok()
-                       ? posix::PwriteAll(*meta_fd, MetaHeader(bytes_per_checksum), 0, meta_path)
-                       : meta_fd.status();
+      block_fd.ok() ? posix::Open(files.meta_path, flags) : absl::StatusOr<int>(block_fd.status());
+  absl::Status s =
+      meta_fd.ok() ? posix::PwriteAll(*meta_fd, MetaHeader(bytes_per_checksum), 0, files.meta_path)
+                   : meta_fd.status();
+  files.block_fd = block_fd.ok() ? *block_fd : -1;
+  files.meta_fd = meta_fd.ok() ? *meta_fd : -1;
   // From here the writer owns the files; destroying it on error cleans them up.
   std::unique_ptr<ReplicaWriter> writer(new ReplicaWriter(
-      this, block_id, generation_stamp, bytes_per_checksum, std::move(block_path),
-      std::move(meta_path), block_fd.ok() ? *block_fd : -1, meta_fd.ok() ? *meta_fd : -1));
-  if (!s.ok()) return s;
-  AddWrittenBytes(block_id, 0, kMetaHeaderBytes);
+      this, v, block_id, generation_stamp, bytes_per_checksum, std::move(files), 0, 0, stop));
+  if (!s.ok()) {
+    HandleIoError(v, s);
+    return s;
+  }
+  AddWrittenBytes(block_id, stop.get(), 0, kMetaHeaderBytes);
   return writer;
 }
 
-void BlockStore::AddWrittenBytes(uint64_t block_id, uint64_t num_bytes, int64_t added_disk_bytes) {
+void BlockStore::AddWrittenBytes(uint64_t block_id, const WriterStopSignal* writer,
+                                 uint64_t num_bytes, int64_t added_disk_bytes) {
   absl::MutexLock lock(&mu_);
-  auto it = being_written_.find(block_id);
-  if (it == being_written_.end()) return;
-  it->second.num_bytes = num_bytes;
-  it->second.disk_bytes += added_disk_bytes;
-  dfs_used_bytes_ += added_disk_bytes;
+  auto it = rbw_.find(block_id);
+  if (it == rbw_.end() || it->second.writer.get() != writer) return;
+  it->second.r.num_bytes = num_bytes;
+  it->second.r.disk_bytes += added_disk_bytes;
+  AddDiskBytesLocked(it->second.r.volume, added_disk_bytes);
 }
 
-void BlockStore::ForgetWrite(uint64_t block_id) {
+void BlockStore::ForgetWrite(uint64_t block_id, const WriterStopSignal* writer) {
   absl::MutexLock lock(&mu_);
-  auto it = being_written_.find(block_id);
-  if (it == being_written_.end()) return;
-  dfs_used_bytes_ -= it->second.disk_bytes;
-  being_written_.erase(it);
+  auto it = rbw_.find(block_id);
+  if (it == rbw_.end() || it->second.writer.get() != writer) return;
+  AddDiskBytesLocked(it->second.r.volume, -it->second.r.disk_bytes);
+  rbw_.erase(it);
 }
 
-absl::Status BlockStore::PublishFinalized(uint64_t block_id, uint64_t gs, uint64_t num_bytes,
+void BlockStore::DetachWriter(uint64_t block_id, const WriterStopSignal* writer) {
+  absl::MutexLock lock(&mu_);
+  auto it = rbw_.find(block_id);
+  if (it == rbw_.end() || it->second.writer.get() != writer) return;
+  it->second.writer = nullptr;
+}
+
+void BlockStore::PublishAcked(uint64_t block_id, const WriterStopSignal* writer, uint64_t bytes,
+                              uint32_t crc) {
+  absl::MutexLock lock(&mu_);
+  auto it = rbw_.find(block_id);
+  if (it == rbw_.end() || it->second.writer.get() != writer) return;
+  if (bytes < it->second.visible_bytes || bytes > it->second.r.num_bytes) return;
+  it->second.visible_bytes = bytes;
+  it->second.visible_crc = crc;
+}
+
+absl::Status BlockStore::PublishFinalized(uint64_t block_id, const WriterStopSignal* writer,
+                                          uint64_t gs, uint64_t num_bytes, int volume,
                                           const std::string& rbw_block_path,
                                           const std::string& rbw_meta_path) {
+  const absl::Status dropped = absl::AbortedError(
+      absl::StrCat(ReplicaName(block_id, gs), " was dropped: its volume failed"));
   std::optional<Replica> old;
   {
     absl::MutexLock lock(&mu_);
-    if (auto it = finalized_.find(block_id); it != finalized_.end()) {
+    auto it = rbw_.find(block_id);
+    if (it == rbw_.end() || it->second.writer.get() != writer) return dropped;
+    if (auto f = finalized_.find(block_id); f != finalized_.end()) {
       // Readers opening the old replica from now on must not pair its meta file
-      // with our block file; see OpenReplica.
-      old = it->second;
+      // with our block file; see OpenReader.
+      old = f->second;
       ++replace_epoch_;
-      dfs_used_bytes_ -= it->second.disk_bytes;
-      finalized_.erase(it);
+      AddDiskBytesLocked(old->volume, -old->disk_bytes);
+      finalized_.erase(f);
     }
   }
-  absl::Status moved = MoveToCurrent(block_id, gs, rbw_block_path, rbw_meta_path);
-  absl::Status synced = moved.ok() ? daemon::SyncDir(CurrentDir()) : absl::OkStatus();
-  if (synced.ok() && moved.ok()) synced = daemon::SyncDir(RbwDir());
+  const Volume& vol = *volumes_[volume];
+  absl::Status moved = MoveToCurrent(vol, block_id, gs, rbw_block_path, rbw_meta_path);
+  absl::Status synced = moved.ok() ? daemon::SyncDir(vol.CurrentDir()) : absl::OkStatus();
+  if (synced.ok() && moved.ok()) synced = daemon::SyncDir(vol.RbwDir());
   {
     absl::MutexLock lock(&mu_);
-    if (!moved.ok()) {
+    auto it = rbw_.find(block_id);
+    const bool ours = it != rbw_.end() && it->second.writer.get() == writer;
+    if (!moved.ok() || !ours) {
       // The old replica's files are untouched: keep serving it.
-      if (old) {
+      if (old && !volume_states_[old->volume].failed) {
         finalized_[block_id] = *old;
-        dfs_used_bytes_ += old->disk_bytes;
+        AddDiskBytesLocked(old->volume, old->disk_bytes);
       }
-      return moved;
+      if (moved.ok()) return dropped;
+    } else {
+      finalized_[block_id] = Replica{gs, num_bytes, it->second.r.disk_bytes, volume};
+      rbw_.erase(it);
     }
-    auto it = being_written_.find(block_id);
-    int64_t disk = it != being_written_.end() ? it->second.disk_bytes : 0;
-    if (it != being_written_.end()) being_written_.erase(it);
-    finalized_[block_id] = Replica{gs, num_bytes, disk};
   }
-  if (old && old->gs != gs) {
-    ::unlink(absl::StrCat(CurrentDir(), "/", MetaFileName(block_id, old->gs)).c_str());
-    LOG(INFO) << "blk_" << block_id << "_" << gs << " replaced the older replica with "
+  if (!moved.ok()) {
+    HandleIoError(volume, moved);
+    return moved;
+  }
+  if (old && (old->gs != gs || old->volume != volume)) {
+    const Volume* old_vol = volumes_[old->volume].get();
+    UnlinkQuietly(old_vol->MetaPath(true, block_id, old->gs));
+    if (old->volume != volume) UnlinkQuietly(old_vol->BlockPath(true, block_id));
+    LOG(INFO) << ReplicaName(block_id, gs) << " replaced the older replica with "
               << "generation stamp " << old->gs;
   }
   // The files are in place even if a directory fsync failed; report the error so the
@@ -525,107 +528,160 @@ absl::Status BlockStore::PublishFinalized(uint64_t block_id, uint64_t gs, uint64
   return Annotate(synced, absl::StrCat("finalizing blk_", block_id));
 }
 
-absl::Status BlockStore::MoveToCurrent(uint64_t block_id, uint64_t gs,
+absl::Status BlockStore::MoveToCurrent(const Volume& volume, uint64_t block_id, uint64_t gs,
                                        const std::string& rbw_block_path,
                                        const std::string& rbw_meta_path) {
-  const std::string cur_block = absl::StrCat(CurrentDir(), "/", BlockFileName(block_id));
-  const std::string cur_meta = absl::StrCat(CurrentDir(), "/", MetaFileName(block_id, gs));
+  const std::string cur_block = volume.BlockPath(true, block_id);
+  const std::string cur_meta = volume.MetaPath(true, block_id, gs);
   // Meta first: a crash between the renames leaves a lone .meta, which the scan
   // ignores, never a block file without checksums.
-  if (::rename(rbw_meta_path.c_str(), cur_meta.c_str()) != 0) {
-    return posix::ErrnoError(errno, "rename " + rbw_meta_path + " to", cur_meta);
-  }
-  if (::rename(rbw_block_path.c_str(), cur_block.c_str()) != 0) {
-    absl::Status s = posix::ErrnoError(errno, "rename " + rbw_block_path + " to", cur_block);
-    ::unlink(cur_meta.c_str());
-    return s;
-  }
-  return absl::OkStatus();
+  HL_RETURN_IF_ERROR(posix::Rename(rbw_meta_path, cur_meta));
+  absl::Status s = posix::Rename(rbw_block_path, cur_block);
+  if (!s.ok()) UnlinkQuietly(cur_meta);
+  return s;
 }
+
+// ---------------------------------------------------------------------------
+// Reading
 
 absl::StatusOr<std::unique_ptr<ReplicaReader>> BlockStore::OpenReplica(uint64_t block_id,
                                                                        uint64_t generation_stamp) {
-  absl::Status not_found = absl::NotFoundError(
-      absl::StrCat("replica blk_", block_id, "_", generation_stamp, " not found"));
-  Replica r;
-  uint64_t epoch;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = finalized_.find(block_id);
-    if (it == finalized_.end() || it->second.gs != generation_stamp) return not_found;
-    r = it->second;
-    epoch = replace_epoch_;
-  }
-  std::string block_path = absl::StrCat(CurrentDir(), "/", BlockFileName(block_id));
-  std::string meta_path = absl::StrCat(CurrentDir(), "/", MetaFileName(block_id, r.gs));
-  absl::StatusOr<int> block_fd = posix::Open(block_path, O_RDONLY);
-  if (!block_fd.ok()) return absl::IsNotFound(block_fd.status()) ? not_found : block_fd.status();
-  absl::StatusOr<int> meta_fd = posix::Open(meta_path, O_RDONLY);
-  if (!meta_fd.ok()) {
-    posix::Close(*block_fd);
-    return absl::IsNotFound(meta_fd.status()) ? not_found : meta_fd.status();
-  }
-  absl::Cleanup close_files = [&] {
-    posix::Close(*block_fd);
-    posix::Close(*meta_fd);
-  };
-  {
-    absl::MutexLock lock(&mu_);
-    // A finalize replacing this block may have swapped the block file under us.
-    if (replace_epoch_ != epoch) {
-      auto it = finalized_.find(block_id);
-      if (it == finalized_.end() || it->second.gs != generation_stamp) return not_found;
-    }
-  }
-  HL_ASSIGN_OR_RETURN(uint32_t bpc, ReadMetaHeader(block_id, *meta_fd, meta_path));
-  std::move(close_files).Cancel();
-  std::unique_ptr<ReplicaReader> reader(
-      new ReplicaReader(block_id, r.gs, r.num_bytes, bpc, block_path, *block_fd, *meta_fd));
-  return reader;
+  return OpenReader(block_id, generation_stamp, /*allow_rbw=*/false);
 }
+
+absl::StatusOr<std::unique_ptr<ReplicaReader>> BlockStore::OpenVisibleReplica(
+    uint64_t block_id, uint64_t generation_stamp) {
+  return OpenReader(block_id, generation_stamp, /*allow_rbw=*/true);
+}
+
+absl::StatusOr<std::unique_ptr<ReplicaReader>> BlockStore::OpenReader(uint64_t block_id,
+                                                                      uint64_t gs, bool allow_rbw) {
+  absl::Status not_found =
+      absl::NotFoundError(absl::StrCat("replica ", ReplicaName(block_id, gs), " not found"));
+  // A replica being written may be finalized (renamed) between lookup and open:
+  // then look again.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ReplicaReader::Params p;
+    p.store = this;
+    p.block_id = block_id;
+    p.gs = gs;
+    uint32_t visible_crc = 0;
+    uint64_t epoch;
+    {
+      absl::MutexLock lock(&mu_);
+      if (auto f = finalized_.find(block_id); f != finalized_.end() && f->second.gs == gs) {
+        p.volume = f->second.volume;
+        p.num_bytes = f->second.num_bytes;
+      } else if (auto r = rbw_.find(block_id);
+                 allow_rbw && r != rbw_.end() && r->second.r.gs == gs) {
+        p.volume = r->second.r.volume;
+        p.num_bytes = r->second.visible_bytes;
+        p.finalized = false;
+        visible_crc = r->second.visible_crc;
+      } else {
+        return not_found;
+      }
+      epoch = replace_epoch_;
+    }
+    const Volume& vol = *volumes_[p.volume];
+    p.block_path = vol.BlockPath(p.finalized, block_id);
+    const std::string meta_path = vol.MetaPath(p.finalized, block_id, gs);
+    absl::StatusOr<int> block_fd = posix::Open(p.block_path, O_RDONLY);
+    absl::StatusOr<int> meta_fd =
+        block_fd.ok() ? posix::Open(meta_path, O_RDONLY) : absl::StatusOr<int>(block_fd.status());
+    absl::Cleanup close_files = [&] {
+      if (block_fd.ok()) posix::Close(*block_fd);
+      if (meta_fd.ok()) posix::Close(*meta_fd);
+    };
+    if (absl::IsNotFound(meta_fd.status())) continue;
+    if (!meta_fd.ok()) {
+      HandleIoError(p.volume, meta_fd.status());
+      return meta_fd.status();
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      // A finalize or recovery may have swapped the files under us.
+      if (replace_epoch_ != epoch || !p.finalized) {
+        auto f = finalized_.find(block_id);
+        auto r = rbw_.find(block_id);
+        bool same = p.finalized ? f != finalized_.end() && f->second.gs == gs
+                                : r != rbw_.end() && r->second.r.gs == gs;
+        if (!same) return not_found;
+      }
+    }
+    HL_ASSIGN_OR_RETURN(p.bpc, ReadMetaHeader(block_id, *meta_fd, meta_path));
+    if (!p.finalized && p.num_bytes % p.bpc != 0) p.tail_crc = visible_crc;
+    std::move(close_files).Cancel();
+    p.block_fd = *block_fd;
+    p.meta_fd = *meta_fd;
+    return std::unique_ptr<ReplicaReader>(new ReplicaReader(std::move(p)));
+  }
+  return not_found;
+}
+
+// ---------------------------------------------------------------------------
+// Deleting and listing
 
 absl::Status BlockStore::DeleteReplica(uint64_t block_id, uint64_t generation_stamp) {
   Replica r;
+  bool finalized = true;
   {
     absl::MutexLock lock(&mu_);
-    auto it = finalized_.find(block_id);
-    if (it == finalized_.end()) {
-      return absl::NotFoundError(absl::StrCat("no finalized replica of blk_", block_id));
+    auto f = finalized_.find(block_id);
+    auto w = rbw_.find(block_id);
+    if (f == finalized_.end() && w == rbw_.end()) {
+      return absl::NotFoundError(absl::StrCat("no replica of blk_", block_id));
     }
-    if (it->second.gs > generation_stamp) {
+    const uint64_t gs = f != finalized_.end() ? f->second.gs : w->second.r.gs;
+    if (gs > generation_stamp) {
       return absl::FailedPreconditionError(
-          absl::StrCat("replica blk_", block_id, "_", it->second.gs,
+          absl::StrCat("replica ", ReplicaName(block_id, gs),
                        " is newer than the generation stamp to delete (", generation_stamp, ")"));
     }
-    if (being_written_.contains(block_id)) {
+    if (w != rbw_.end() && w->second.writer != nullptr) {
       return absl::FailedPreconditionError(
-          absl::StrCat("blk_", block_id, " is being rewritten on this datanode"));
+          absl::StrCat("blk_", block_id, " is being written on this datanode"));
     }
-    r = it->second;
-    finalized_.erase(it);
-    dfs_used_bytes_ -= r.disk_bytes;
+    if (f != finalized_.end()) {
+      r = f->second;
+      finalized_.erase(f);
+    } else {
+      r = w->second.r;
+      finalized = false;
+      rbw_.erase(w);
+    }
+    AddDiskBytesLocked(r.volume, -r.disk_bytes);
+    recovery_ids_.erase(block_id);
     deleting_.insert(block_id);
   }
-  std::string block_path = absl::StrCat(CurrentDir(), "/", BlockFileName(block_id));
-  std::string meta_path = absl::StrCat(CurrentDir(), "/", MetaFileName(block_id, r.gs));
+  const Volume& vol = *volumes_[r.volume];
   absl::Status s;
-  for (const std::string& p : {block_path, meta_path}) {
+  for (const std::string& p :
+       {vol.BlockPath(finalized, block_id), vol.MetaPath(finalized, block_id, r.gs)}) {
     if (::unlink(p.c_str()) != 0 && errno != ENOENT && s.ok()) {
       s = posix::ErrnoError(errno, "unlink", p);
     }
   }
-  absl::MutexLock lock(&mu_);
-  deleting_.erase(block_id);
+  {
+    absl::MutexLock lock(&mu_);
+    deleting_.erase(block_id);
+  }
+  HandleIoError(r.volume, s);
   return s;
+}
+
+ReplicaInfo BlockStore::FinalizedInfoLocked(uint64_t block_id, const Replica& r) const {
+  return ReplicaInfo{block_id, r.gs, r.num_bytes, true, r.num_bytes, r.volume};
 }
 
 std::optional<ReplicaInfo> BlockStore::GetReplica(uint64_t block_id) const {
   absl::MutexLock lock(&mu_);
   if (auto it = finalized_.find(block_id); it != finalized_.end()) {
-    return ReplicaInfo{block_id, it->second.gs, it->second.num_bytes, true};
+    return FinalizedInfoLocked(block_id, it->second);
   }
-  if (auto it = being_written_.find(block_id); it != being_written_.end()) {
-    return ReplicaInfo{block_id, it->second.gs, it->second.num_bytes, false};
+  if (auto it = rbw_.find(block_id); it != rbw_.end()) {
+    const Replica& r = it->second.r;
+    return ReplicaInfo{block_id, r.gs, r.num_bytes, false, it->second.visible_bytes, r.volume};
   }
   return std::nullopt;
 }
@@ -634,7 +690,27 @@ std::vector<ReplicaInfo> BlockStore::GetFinalizedReplicas() const {
   absl::MutexLock lock(&mu_);
   std::vector<ReplicaInfo> out;
   out.reserve(finalized_.size());
-  for (const auto& [id, r] : finalized_) out.push_back({id, r.gs, r.num_bytes, true});
+  for (const auto& [id, r] : finalized_) out.push_back(FinalizedInfoLocked(id, r));
+  return out;
+}
+
+std::vector<ReplicaInfo> BlockStore::GetIdleRbwReplicas() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<ReplicaInfo> out;
+  for (const auto& [id, rbw] : rbw_) {
+    if (rbw.writer != nullptr) continue;
+    out.push_back(ReplicaInfo{id, rbw.r.gs, rbw.r.num_bytes, false, rbw.visible_bytes,
+                              rbw.r.volume});
+  }
+  return out;
+}
+
+std::vector<ReplicaInfo> BlockStore::GetFinalizedReplicasOnVolume(int volume) const {
+  absl::MutexLock lock(&mu_);
+  std::vector<ReplicaInfo> out;
+  for (const auto& [id, r] : finalized_) {
+    if (r.volume == volume) out.push_back(FinalizedInfoLocked(id, r));
+  }
   return out;
 }
 
@@ -643,18 +719,25 @@ int64_t BlockStore::num_finalized() const {
   return static_cast<int64_t>(finalized_.size());
 }
 
-absl::StatusOr<StorageStats> BlockStore::GetStorageStats() const {
-  struct statvfs vfs;
-  if (::statvfs(options_.data_dir.c_str(), &vfs) != 0) {
-    return posix::ErrnoError(errno, "statvfs", options_.data_dir);
-  }
+absl::StatusOr<StorageStats> BlockStore::GetStorageStats() {
   StorageStats s;
-  s.capacity_bytes = static_cast<int64_t>(vfs.f_blocks) * static_cast<int64_t>(vfs.f_frsize);
-  s.remaining_bytes = static_cast<int64_t>(vfs.f_bavail) * static_cast<int64_t>(vfs.f_frsize);
-  {
+  bool any = false;
+  for (int v = 0; v < num_volumes(); ++v) {
+    if (volume_failed(v)) continue;
+    absl::StatusOr<VolumeSpace> space = volumes_[v]->GetSpace();
+    if (!space.ok()) {
+      HandleIoError(v, space.status());
+      continue;
+    }
     absl::MutexLock lock(&mu_);
-    s.dfs_used_bytes = dfs_used_bytes_;
+    if (volume_states_[v].failed) continue;
+    any = true;
+    s.capacity_bytes += space->capacity_bytes;
+    s.remaining_bytes += space->available_bytes;
+    s.dfs_used_bytes += volume_states_[v].dfs_used_bytes;
   }
+  s.failed_volumes = num_failed_volumes();
+  if (!any) return absl::FailedPreconditionError("every volume of this datanode has failed");
   s.non_dfs_used_bytes =
       std::max<int64_t>(0, s.capacity_bytes - s.remaining_bytes - s.dfs_used_bytes);
   return s;

@@ -1,30 +1,27 @@
-// BlockStore: the replicas one datanode keeps on its local disk, with their
-// checksums, and the in-memory replica map built from them.
+// BlockStore: the replicas one datanode keeps on its volumes (the dirs of
+// dfs.datanode.data.dir, layout in datanode/volume.h), with their checksums
+// (datanode/meta_file.h), and the in-memory replica map built from them.
 //
-// On-disk layout of a data dir (dfs.datanode.data.dir):
-//
-//   <data_dir>/VERSION            "datanodeUuid=<uuid>\n": generated once (random
-//                                 128-bit, UUID text form), written durably, reused
-//                                 on every restart so the namenode recognises the node.
-//   <data_dir>/in_use.lock        flock()ed while a datanode uses the dir; holds its pid.
-//   <data_dir>/current/blk_<id>            finalized replica: the block's bytes.
-//   <data_dir>/current/blk_<id>_<gs>.meta  its checksums (format below).
-//   <data_dir>/rbw/blk_<id>                replica being written, same names.
-//   <data_dir>/rbw/blk_<id>_<gs>.meta
-//
-// <id> and <gs> are unsigned decimal. The .meta file is HDFS's: a 7-byte header,
-// 2-byte big-endian version (1), 1-byte checksum type (2 = CRC32C), 4-byte
-// big-endian bytesPerChecksum (512), then one 4-byte big-endian CRC32C per
-// bytesPerChecksum chunk of the block (the last chunk may be shorter).
+// A replica is finalized (current/) or being written (rbw/). An rbw replica either
+// has a writer attached (a BlockReceiver streaming into it) or waits for a recovery:
+// its stream broke, or a crash or kill left it behind. Pipeline recovery
+// (RecoverReplica) and lease recovery (InitReplicaRecovery, UpdateReplica) stop the
+// writer, cut the replica to an agreed length and give it a new generation stamp.
 //
 // Finalizing fsyncs both rbw files, renames the meta file and then the block file
 // into current/ and fsyncs both directories, so after a crash current/ holds either
-// the whole replica or no block file (a lone .meta is ignored). On open, current/ is
-// scanned to rebuild the replica map; replicas left in rbw/ are logged and ignored.
+// the whole replica or no block file (a lone .meta is ignored). On open, current/ and
+// rbw/ of every volume are scanned to rebuild the replica map.
+//
+// Volumes: new replicas go round-robin to the volumes with room for a block. An I/O
+// error other than a full disk makes the store check that volume; a volume that
+// fails the check is marked failed, its replicas leave the map and the failure
+// callback says which were lost.
 #ifndef HAYLOFT_DATANODE_BLOCK_STORE_H_
 #define HAYLOFT_DATANODE_BLOCK_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,40 +34,51 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "datanode/meta_file.h"
+#include "datanode/replica_reader.h"
+#include "datanode/replica_writer.h"
+#include "datanode/volume.h"
 
 namespace hayloft::datanode {
 
-inline constexpr uint32_t kDefaultBytesPerChecksum = 512;
-inline constexpr size_t kMetaHeaderBytes = 7;
-inline constexpr uint16_t kMetaVersion = 1;
-inline constexpr uint8_t kChecksumTypeCrc32c = 2;
-
 struct BlockStoreOptions {
-  std::string data_dir;  // created if missing
+  std::vector<std::string> data_dirs;  // one volume each; created if missing
+  // Open fails if more dirs than this are unusable (-1: all but one may be).
+  int failed_volumes_tolerated = 0;
+  // A new replica goes only to a volume with this much free space, after what the
+  // replicas being written there may still need (dfs.blocksize).
+  int64_t block_size_bytes = int64_t{128} << 20;
+  // How long a recovery waits for the stream writing a replica to stop.
+  absl::Duration writer_stop_timeout = absl::Seconds(30);
 };
 
-// A replica as the map knows it.
-struct ReplicaInfo {
-  uint64_t block_id = 0;
-  uint64_t generation_stamp = 0;
-  uint64_t num_bytes = 0;
-  bool finalized = false;
-};
-
-// Capacity of the file system holding the data dir, and our share of it.
+// Capacity of the healthy volumes, and our share of it.
 struct StorageStats {
   int64_t capacity_bytes = 0;
   int64_t dfs_used_bytes = 0;      // replica + meta files, finalized and rbw
   int64_t remaining_bytes = 0;     // available to us
-  int64_t non_dfs_used_bytes = 0;  // everything else on that file system
+  int64_t non_dfs_used_bytes = 0;  // everything else on those file systems
+  int32_t failed_volumes = 0;
 };
 
-// A chunk-aligned run of a replica's bytes with one CRC32C per chunk.
-struct ChunkedData {
-  uint64_t offset = 0;  // a multiple of bytes_per_checksum
-  std::string data;
-  std::vector<uint32_t> checksums;
+// A volume that has just failed.
+struct VolumeFailure {
+  std::string dir;
+  absl::Status reason;
+  std::vector<ReplicaInfo> lost;  // finalized replicas that were on it
+  int num_failed_volumes = 0;     // now, this one included
+  int num_volumes = 0;
+};
+using VolumeFailureCallback = std::function<void(const VolumeFailure&)>;
+
+struct VolumeReport {
+  std::string dir;
+  bool failed = false;
+  std::string failure;  // why, if failed
+  int64_t dfs_used_bytes = 0;
+  int64_t num_replicas = 0;  // finalized
 };
 
 // DataLoss "checksum error in blk_<id> at offset N" for the first chunk of `data`
@@ -78,124 +86,88 @@ struct ChunkedData {
 absl::Status VerifyChunks(uint64_t block_id, uint64_t offset, absl::string_view data,
                           absl::Span<const uint32_t> checksums, uint32_t bytes_per_checksum);
 
-// Path names inside a data dir, e.g. "blk_42" and "blk_42_1001.meta".
-std::string BlockFileName(uint64_t block_id);
-std::string MetaFileName(uint64_t block_id, uint64_t generation_stamp);
-
-class BlockStore;
-
-// Writes one rbw replica. Destroying it before Finalize() deletes the rbw files.
-// Not thread-safe; used by one BlockReceiver (or a test).
-class ReplicaWriter {
- public:
-  ReplicaWriter(const ReplicaWriter&) = delete;
-  ReplicaWriter& operator=(const ReplicaWriter&) = delete;
-  ~ReplicaWriter();
-
-  uint64_t block_id() const { return block_id_; }
-  uint64_t generation_stamp() const { return gs_; }
-  uint32_t bytes_per_checksum() const { return bpc_; }
-  uint64_t num_bytes() const { return num_bytes_; }
-  bool finalized() const { return finalized_; }
-
-  // Appends `data` at num_bytes(). `checksums` are the caller-verified CRC32Cs of
-  // each bytes_per_checksum chunk of `data`. Errors: ResourceExhausted (disk full),
-  // Internal (other I/O), both naming the path.
-  absl::Status Append(absl::string_view data, absl::Span<const uint32_t> checksums);
-  // fsyncs block and meta file (hflush/hsync).
-  absl::Status Sync();
-  // fsyncs, moves the replica to current/, publishes it in the replica map.
-  absl::StatusOr<ReplicaInfo> Finalize();
-  // Deletes the rbw files; the writer is then unusable. Idempotent.
-  void Abort();
-
- private:
-  friend class BlockStore;
-  ReplicaWriter(BlockStore* store, uint64_t block_id, uint64_t gs, uint32_t bpc,
-                std::string block_path, std::string meta_path, int block_fd, int meta_fd);
-  absl::Status AppendChecksums(absl::string_view data, absl::Span<const uint32_t> checksums);
-  void CloseFiles();
-
-  BlockStore* const store_;
-  const uint64_t block_id_;
-  const uint64_t gs_;
-  const uint32_t bpc_;
-  const std::string block_path_;
-  const std::string meta_path_;
-  int block_fd_;
-  int meta_fd_;
-  uint64_t num_bytes_ = 0;
-  uint32_t last_chunk_crc_ = 0;  // CRC of the partial last chunk, if any
-  bool done_ = false;            // finalized or aborted
-  bool finalized_ = false;
-};
-
-// Reads one finalized replica, verifying every chunk against its meta file.
-// Not thread-safe; one per read.
-class ReplicaReader {
- public:
-  ReplicaReader(const ReplicaReader&) = delete;
-  ReplicaReader& operator=(const ReplicaReader&) = delete;
-  ~ReplicaReader();
-
-  uint64_t block_id() const { return block_id_; }
-  uint64_t generation_stamp() const { return gs_; }
-  uint64_t num_bytes() const { return num_bytes_; }
-  uint32_t bytes_per_checksum() const { return bpc_; }
-
-  // Reads whole chunks starting at `offset` (a multiple of bytes_per_checksum()),
-  // about `max_bytes` (rounded up to a chunk) but not past num_bytes(). Every chunk
-  // is verified; DataLoss names the block and offset of a bad one.
-  absl::StatusOr<ChunkedData> Read(uint64_t offset, size_t max_bytes);
-
- private:
-  friend class BlockStore;
-  ReplicaReader(uint64_t block_id, uint64_t gs, uint64_t num_bytes, uint32_t bpc,
-                std::string block_path, int block_fd, int meta_fd);
-
-  const uint64_t block_id_;
-  const uint64_t gs_;
-  const uint64_t num_bytes_;
-  const uint32_t bpc_;
-  const std::string block_path_;
-  int block_fd_;
-  int meta_fd_;
-};
-
-// The replicas of one data dir. Thread-safe. Owned by the Datanode; must outlive
-// every ReplicaWriter it hands out.
+// Thread-safe. Owned by the Datanode; must outlive every ReplicaWriter and
+// ReplicaReader it hands out.
 class BlockStore {
  public:
-  // Creates the dirs, locks the data dir, loads or creates the uuid and scans
-  // current/. FailedPrecondition "cannot use data dir X: <why>" if it is unusable.
-  static absl::StatusOr<std::unique_ptr<BlockStore>> Open(const BlockStoreOptions& options);
+  // Opens every volume (creating dirs, locking them, scanning their replicas) and
+  // loads or creates the datanode uuid. A dir that cannot be used counts as a
+  // failed volume; FailedPrecondition "cannot use data dir X: <why>" if there are
+  // more of them than tolerated, or if another datanode holds a dir.
+  // `on_volume_failure` (may be null) runs on whichever thread noticed a volume
+  // failing later on; it must not block.
+  static absl::StatusOr<std::unique_ptr<BlockStore>> Open(
+      const BlockStoreOptions& options, VolumeFailureCallback on_volume_failure = nullptr);
   ~BlockStore();
   BlockStore(const BlockStore&) = delete;
   BlockStore& operator=(const BlockStore&) = delete;
 
   const std::string& datanode_uuid() const { return uuid_; }
-  const std::string& data_dir() const { return options_.data_dir; }
+  const std::vector<std::string>& data_dirs() const { return options_.data_dirs; }
+  int num_volumes() const { return static_cast<int>(volumes_.size()); }
+  int num_failed_volumes() const;
+  bool volume_failed(int volume) const;
+  std::vector<VolumeReport> GetVolumeReports() const;
 
-  // Starts an rbw replica. AlreadyExists if a finalized replica with this or a newer
-  // generation stamp exists, or the block is already being written here. An older
-  // finalized replica stays readable until the new one is finalized and replaces it.
+  // Starts an rbw replica on the next volume with room. AlreadyExists if a finalized
+  // replica with this or a newer generation stamp exists, or the block is being
+  // written here (an rbw replica of an older stamp that no writer holds is replaced).
+  // ResourceExhausted if no volume has room for a block. An older finalized replica
+  // stays readable until the new one is finalized and replaces it.
   absl::StatusOr<std::unique_ptr<ReplicaWriter>> CreateReplica(uint64_t block_id,
                                                                uint64_t generation_stamp,
                                                                uint32_t bytes_per_checksum);
+  // Pipeline recovery: takes the rbw replica of `block_id` with a generation stamp
+  // <= `generation_stamp` (or else a finalized one with an older stamp), stops its
+  // writer, cuts it to `length` bytes, renames it to `generation_stamp` and returns a
+  // writer that appends from there. NotFound without such a replica;
+  // FailedPrecondition if it has fewer than `length` bytes or a newer recovery is
+  // under way; AlreadyExists if it is finalized with this stamp or a newer one.
+  absl::StatusOr<std::unique_ptr<ReplicaWriter>> RecoverReplica(uint64_t block_id,
+                                                                uint64_t generation_stamp,
+                                                                uint64_t length);
+  // Lease recovery, step 1: stops any writer and describes the replica (num_bytes:
+  // the bytes whose checksums are on disk). NotFound without a replica;
+  // FailedPrecondition if `recovery_id` is lower than one seen before for this block
+  // or than the replica's generation stamp.
+  absl::StatusOr<ReplicaInfo> InitReplicaRecovery(uint64_t block_id, uint64_t recovery_id);
+  // Lease recovery, step 2: cuts the replica to `new_length`, renames it to
+  // `new_generation_stamp` and finalizes it. Idempotent for the same stamp and length.
+  // Errors as RecoverReplica.
+  absl::StatusOr<ReplicaInfo> UpdateReplica(uint64_t block_id, uint64_t new_generation_stamp,
+                                            uint64_t new_length);
+
   // NotFound unless a finalized replica with exactly this generation stamp exists.
   // DataLoss if its meta file is unreadable.
   absl::StatusOr<std::unique_ptr<ReplicaReader>> OpenReplica(uint64_t block_id,
                                                              uint64_t generation_stamp);
-  // Deletes a finalized replica whose generation stamp is <= `generation_stamp`.
-  // NotFound if there is none; FailedPrecondition if the replica is newer.
+  // As OpenReplica, but a replica being written with this stamp also qualifies; the
+  // reader then serves its visible (acknowledged) bytes.
+  absl::StatusOr<std::unique_ptr<ReplicaReader>> OpenVisibleReplica(uint64_t block_id,
+                                                                    uint64_t generation_stamp);
+  // Deletes a finalized replica whose generation stamp is <= `generation_stamp`, or
+  // else an rbw replica no writer holds. NotFound if there is none;
+  // FailedPrecondition if the replica is newer or being written.
   absl::Status DeleteReplica(uint64_t block_id, uint64_t generation_stamp);
 
   // The finalized replica, else the one being written, else nullopt.
   std::optional<ReplicaInfo> GetReplica(uint64_t block_id) const;
   std::vector<ReplicaInfo> GetFinalizedReplicas() const;
+  // Replicas being written that no writer holds, for the block report.
+  std::vector<ReplicaInfo> GetIdleRbwReplicas() const;
+  std::vector<ReplicaInfo> GetFinalizedReplicasOnVolume(int volume) const;
   int64_t num_finalized() const;
-  // statvfs of the data dir plus our accounting of replica file sizes.
-  absl::StatusOr<StorageStats> GetStorageStats() const;
+  // statvfs of each healthy volume plus our accounting of replica file sizes. A
+  // volume whose statvfs fails is checked (and may fail) and left out.
+  // FailedPrecondition once every volume has failed.
+  absl::StatusOr<StorageStats> GetStorageStats();
+
+  // Checks every healthy volume (see Volume::Check) and fails the broken ones.
+  // Returns how many volumes have failed in all.
+  int CheckVolumes();
+  // An I/O operation on `volume` failed with `error`: unless that is a full disk or
+  // a checksum error, check the volume and fail it if it is broken.
+  void HandleIoError(int volume, const absl::Status& error);
 
  private:
   friend class ReplicaWriter;
@@ -203,35 +175,82 @@ class BlockStore {
     uint64_t gs = 0;
     uint64_t num_bytes = 0;
     int64_t disk_bytes = 0;  // block file + meta file
+    int volume = 0;
+  };
+  struct RbwReplica {
+    Replica r;
+    uint64_t visible_bytes = 0;
+    uint32_t visible_crc = 0;                  // CRC of the chunk holding byte visible_bytes - 1
+    std::shared_ptr<WriterStopSignal> writer;  // null: no writer attached
+  };
+  struct VolumeState {
+    bool failed = false;
+    std::string failure;
+    int64_t dfs_used_bytes = 0;
+  };
+  // What RecoverReplica starts from.
+  struct RecoverySource {
+    Replica r;
+    bool finalized = false;
   };
 
-  BlockStore(BlockStoreOptions options, std::string uuid, int lock_fd);
-  absl::Status ScanFinalized();
-  std::string CurrentDir() const;
-  std::string RbwDir() const;
+  BlockStore(BlockStoreOptions options, VolumeFailureCallback on_volume_failure);
+  absl::Status OpenVolumes();
+  absl::Status LoadUuid();
+  void LoadReplicas(int volume);
+  // Removes rbw replicas left beside a finalized replica of the same or a newer stamp.
+  void DropStaleRbw();
+  absl::StatusOr<int> ChooseVolume();
+  absl::Status StopWriter(uint64_t block_id, uint64_t max_generation_stamp);
+  absl::StatusOr<RecoverySource> ClaimForRecoveryLocked(uint64_t block_id, uint64_t gs,
+                                                        uint64_t length,
+                                                        std::shared_ptr<WriterStopSignal> writer)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Forgets a replica whose recovery failed half-way, and removes its files.
+  void DropFailedRecovery(uint64_t block_id, const RecoverySource& src, uint64_t gs,
+                          const WriterStopSignal* writer, const absl::Status& why);
+  absl::StatusOr<std::unique_ptr<ReplicaWriter>> ReopenForAppend(
+      uint64_t block_id, uint64_t gs, uint64_t length, const RecoverySource& src,
+      std::shared_ptr<WriterStopSignal> writer);
+  absl::StatusOr<std::unique_ptr<ReplicaReader>> OpenReader(uint64_t block_id, uint64_t gs,
+                                                            bool allow_rbw);
+  void FailVolume(int volume, const absl::Status& reason);
+  void AddDiskBytesLocked(int volume, int64_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  ReplicaInfo FinalizedInfoLocked(uint64_t block_id, const Replica& r) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Called by ReplicaWriter.
-  void AddWrittenBytes(uint64_t block_id, uint64_t num_bytes, int64_t added_disk_bytes);
-  absl::Status PublishFinalized(uint64_t block_id, uint64_t gs, uint64_t num_bytes,
-                                const std::string& rbw_block_path,
+  void AddWrittenBytes(uint64_t block_id, const WriterStopSignal* writer, uint64_t num_bytes,
+                       int64_t added_disk_bytes);
+  absl::Status PublishFinalized(uint64_t block_id, const WriterStopSignal* writer, uint64_t gs,
+                                uint64_t num_bytes, int volume, const std::string& rbw_block_path,
                                 const std::string& rbw_meta_path);
-  void ForgetWrite(uint64_t block_id);
-  absl::Status MoveToCurrent(uint64_t block_id, uint64_t gs, const std::string& rbw_block_path,
-                             const std::string& rbw_meta_path);
+  void ForgetWrite(uint64_t block_id, const WriterStopSignal* writer);
+  void DetachWriter(uint64_t block_id, const WriterStopSignal* writer);
+  void PublishAcked(uint64_t block_id, const WriterStopSignal* writer, uint64_t bytes,
+                    uint32_t crc);
+  absl::Status MoveToCurrent(const Volume& volume, uint64_t block_id, uint64_t gs,
+                             const std::string& rbw_block_path, const std::string& rbw_meta_path);
 
   const BlockStoreOptions options_;
-  const std::string uuid_;
-  const int lock_fd_;
+  const VolumeFailureCallback on_volume_failure_;
+  std::string uuid_;  // set by Open, then read-only
+  // One per data dir, fixed by Open; null where the dir could not be opened.
+  std::vector<std::unique_ptr<Volume>> volumes_;
 
   mutable absl::Mutex mu_;
+  std::vector<VolumeState> volume_states_ ABSL_GUARDED_BY(mu_);  // parallel to volumes_
+  size_t next_volume_ ABSL_GUARDED_BY(mu_) = 0;                  // round-robin cursor
   absl::flat_hash_map<uint64_t, Replica> finalized_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<uint64_t, Replica> being_written_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, RbwReplica> rbw_ ABSL_GUARDED_BY(mu_);
   // Blocks whose files DeleteReplica is unlinking; CreateReplica waits for them.
   absl::flat_hash_set<uint64_t> deleting_ ABSL_GUARDED_BY(mu_);
-  // Bumped before a finalize replaces an older replica's files, so OpenReplica can
-  // tell that the files it opened may not match the generation it looked up.
+  // The highest lease recovery id seen per block, until the recovery completes.
+  absl::flat_hash_map<uint64_t, uint64_t> recovery_ids_ ABSL_GUARDED_BY(mu_);
+  // Bumped before a finalize or recovery replaces a finalized replica's files, so
+  // OpenReplica can tell that the files it opened may not match the generation it
+  // looked up.
   uint64_t replace_epoch_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t dfs_used_bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace hayloft::datanode

@@ -6,12 +6,14 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
 #include "common/rpc/rpc_util.h"
 #include "common/server/daemon_util.h"
 #include "datanode/block_replicator.h"
+#include "datanode/block_scanner.h"
 #include "datanode/block_store.h"
 #include "datanode/datanode_client.h"
 #include "datanode/datanode_service.h"
@@ -47,7 +49,12 @@ Datanode::Datanode(DatanodeOptions options) : options_(std::move(options)) {}
 Datanode::~Datanode() { Shutdown(); }
 
 absl::Status Datanode::Init() {
-  absl::StatusOr<std::unique_ptr<BlockStore>> store = BlockStore::Open({options_.data_dir});
+  BlockStoreOptions store_options;
+  store_options.data_dirs = options_.data_dirs;
+  store_options.failed_volumes_tolerated = options_.failed_volumes_tolerated;
+  store_options.block_size_bytes = options_.block_size_bytes;
+  absl::StatusOr<std::unique_ptr<BlockStore>> store =
+      BlockStore::Open(store_options, [this](const VolumeFailure& f) { OnVolumeFailure(f); });
   if (!store.ok()) {
     return absl::Status(store.status().code(),
                         absl::StrCat(store.status().message(), " — fix ", kDataDirKey));
@@ -56,8 +63,9 @@ absl::Status Datanode::Init() {
   CreateComponents();
   HL_RETURN_IF_ERROR(StartServer());
   LOG(INFO) << "Datanode " << id_.uuid() << " serving on " << address_ << " (listening on "
-            << options_.listen_address << "), data dir " << options_.data_dir << ", namenode "
-            << options_.namenode_address;
+            << options_.listen_address << "), data dir(s) "
+            << absl::StrJoin(options_.data_dirs, ",") << " (" << store_->num_failed_volumes()
+            << " failed), namenode " << options_.namenode_address;
   return absl::OkStatus();
 }
 
@@ -72,11 +80,23 @@ void Datanode::CreateComponents() {
   hooks.replicate = [this](const Block& b, std::vector<DatanodeId> targets) {
     replicator_->Enqueue(b, std::move(targets));
   };
+  hooks.check_volumes = [this] { store_->CheckVolumes(); };
   heartbeater_ = std::make_unique<Heartbeater>(heartbeat_options, store_.get(), namenode_.get(),
                                                std::move(hooks));
   replicator_ = std::make_unique<BlockReplicator>(
       BlockReplicatorOptions{}, store_.get(), datanodes_.get(),
-      [this](const Block& b) { heartbeater_->ReportBadBlock(b); });
+      [this](const Block& b) {
+        // Not if the replica was recovered (cut, renamed) while being copied.
+        std::optional<ReplicaInfo> now = store_->GetReplica(b.block_id());
+        if (now && now->generation_stamp == b.generation_stamp()) heartbeater_->ReportBadBlock(b);
+      });
+  BlockScannerOptions scanner_options;
+  scanner_options.bytes_per_second = options_.scanner_bytes_per_second;
+  scanner_options.scan_period = options_.scan_period;
+  scanner_ =
+      std::make_unique<BlockScanner>(scanner_options, store_.get(), [this](const ReplicaInfo& r) {
+        ReportBadReplica(r.block_id, r.generation_stamp, r.num_bytes);
+      });
   service_ = std::make_unique<DatanodeServiceImpl>(this);
 }
 
@@ -101,6 +121,7 @@ absl::Status Datanode::StartServer() {
 absl::Status Datanode::Start() {
   heartbeater_->Start(id_);
   replicator_->Start();
+  scanner_->Start();
   if (!options_.port_file.empty()) {
     HL_RETURN_IF_ERROR(Annotate(daemon::WriteFileDurably(options_.port_file, address_),
                                 "writing hayloft.port.file"));
@@ -117,8 +138,50 @@ void Datanode::Shutdown() {
     // the receivers clean up their rbw files.
     server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   }
+  if (scanner_ != nullptr) scanner_->Shutdown();
   if (replicator_ != nullptr) replicator_->Shutdown();
   if (heartbeater_ != nullptr) heartbeater_->Shutdown();
+}
+
+absl::Status Datanode::fatal_error() const {
+  absl::MutexLock lock(&fatal_mu_);
+  return fatal_error_;
+}
+
+void Datanode::OnVolumeFailure(const VolumeFailure& f) {
+  // Runs on whichever thread hit the failure; heartbeater_ exists once the server
+  // runs, and failures while opening the store need no report.
+  if (heartbeater_ != nullptr && !f.lost.empty()) heartbeater_->NotifyBlocksDeleted(f.lost);
+  const int tolerated =
+      options_.failed_volumes_tolerated < 0 ? f.num_volumes - 1 : options_.failed_volumes_tolerated;
+  if (f.num_failed_volumes <= tolerated) {
+    LOG(WARNING) << "Volume " << f.dir << " failed; " << f.lost.size()
+                 << " replica(s) on it reported lost to the namenode; still serving "
+                 << f.num_volumes - f.num_failed_volumes << " volume(s) (" << f.num_failed_volumes
+                 << " failed, " << kFailedVolumesToleratedKey << " = "
+                 << options_.failed_volumes_tolerated << ")";
+    return;
+  }
+  absl::Status fatal = absl::FailedPreconditionError(absl::StrCat(
+      f.num_failed_volumes, " of ", f.num_volumes, " volume(s) have failed (the last: ", f.dir,
+      ": ", f.reason.message(), "), more than ", kFailedVolumesToleratedKey, " = ",
+      options_.failed_volumes_tolerated, " allows"));
+  {
+    absl::MutexLock lock(&fatal_mu_);
+    if (!fatal_error_.ok()) return;
+    fatal_error_ = fatal;
+  }
+  LOG(ERROR) << "Datanode " << address_ << " is shutting down: " << fatal.message()
+             << ". Replace the failed disk(s) or fix " << kDataDirKey << ", then restart it";
+  if (on_fatal_) on_fatal_();
+}
+
+void Datanode::ReportBadReplica(uint64_t block_id, uint64_t generation_stamp, uint64_t num_bytes) {
+  Block b;
+  b.set_block_id(block_id);
+  b.set_generation_stamp(generation_stamp);
+  b.set_num_bytes(num_bytes);
+  heartbeater_->ReportBadBlock(b);
 }
 
 int32_t Datanode::active_transfers() const {
@@ -144,9 +207,18 @@ absl::Status Datanode::ReadBlock(const ReadBlockRequest& request,
   ActiveTransfer transfer(&active_streams_);
   absl::Status s = WithAddress(ReadVerifiedChunks(request, send));
   if (absl::IsDataLoss(s)) {
-    LOG(ERROR) << "Corrupt replica: " << s.message() << " (data dir " << options_.data_dir
+    const Block& b = request.block();
+    std::optional<ReplicaInfo> now = store_->GetReplica(b.block_id());
+    if (!now || now->generation_stamp != b.generation_stamp()) {
+      // Recovered or replaced while we read it: stale, not corrupt.
+      return absl::NotFoundError(absl::StrCat("replica blk_", b.block_id(), "_",
+                                              b.generation_stamp(), " changed while being read",
+                                              " on ", address_));
+    }
+    LOG(ERROR) << "Corrupt replica: " << s.message() << " (data dir "
+               << store_->data_dirs()[now->volume]
                << "); reporting it to the namenode, which will re-replicate the block";
-    heartbeater_->ReportBadBlock(request.block());
+    heartbeater_->ReportBadBlock(b);
   } else if (!s.ok() && !absl::IsCancelled(s)) {
     VLOG(1) << "ReadBlock failed: " << s;
   }
@@ -157,7 +229,7 @@ absl::Status Datanode::ReadVerifiedChunks(
     const ReadBlockRequest& request, const std::function<bool(const ReadBlockResponse&)>& send) {
   const Block& b = request.block();
   HL_ASSIGN_OR_RETURN(std::unique_ptr<ReplicaReader> reader,
-                      store_->OpenReplica(b.block_id(), b.generation_stamp()));
+                      store_->OpenVisibleReplica(b.block_id(), b.generation_stamp()));
   const uint64_t length = reader->num_bytes();
   if (request.offset() > length) {
     return absl::OutOfRangeError(absl::StrCat("offset ", request.offset(),
@@ -194,9 +266,32 @@ absl::StatusOr<GetReplicaInfoResponse> Datanode::GetReplicaInfo(
   if (!r) return response;
   response.set_exists(true);
   response.set_generation_stamp(r->generation_stamp);
+  response.set_num_bytes(r->visible_bytes);
+  response.set_finalized(r->finalized);
+  return response;
+}
+
+absl::StatusOr<InitReplicaRecoveryResponse> Datanode::InitReplicaRecovery(
+    const InitReplicaRecoveryRequest& request) {
+  if (!ready_.load()) return NotReady();
+  absl::StatusOr<ReplicaInfo> r =
+      store_->InitReplicaRecovery(request.block_id(), request.recovery_id());
+  if (!r.ok()) return WithAddress(r.status());
+  InitReplicaRecoveryResponse response;
+  response.set_exists(true);
+  response.set_generation_stamp(r->generation_stamp);
   response.set_num_bytes(r->num_bytes);
   response.set_finalized(r->finalized);
   return response;
+}
+
+absl::Status Datanode::UpdateReplica(const UpdateReplicaRequest& request) {
+  if (!ready_.load()) return NotReady();
+  absl::StatusOr<ReplicaInfo> r = store_->UpdateReplica(
+      request.block_id(), request.new_generation_stamp(), request.new_length());
+  if (!r.ok()) return WithAddress(r.status());
+  heartbeater_->NotifyBlockReceived(*r);
+  return absl::OkStatus();
 }
 
 }  // namespace hayloft::datanode

@@ -1,7 +1,12 @@
 // Datanode: the hayloft-datanode daemon. Owns the block store, the gRPC server
-// with the DatanodeService, the heartbeater (namenode conversation) and the block
-// replicator. Lifecycle: Init() (open the data dir, listen), Start() (threads, port
-// file), Shutdown() (stop serving, join every thread).
+// with the DatanodeService, the heartbeater (namenode conversation), the block
+// replicator and the block scanner. Lifecycle: Init() (open the data dirs, listen),
+// Start() (threads, port file), Shutdown() (stop serving, join every thread).
+//
+// A volume that fails is dropped (its replicas are reported deleted); once more
+// volumes have failed than dfs.datanode.failed.volumes.tolerated allows, the
+// datanode records a fatal error and calls the fatal error handler, whose job is to
+// get Shutdown() called (hayloft-datanode raises SIGTERM at itself).
 #ifndef HAYLOFT_DATANODE_DATANODE_H_
 #define HAYLOFT_DATANODE_DATANODE_H_
 
@@ -11,8 +16,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "datanode/block_receiver.h"
 #include "datanode/datanode_options.h"
 #include "proto/datanode.pb.h"
@@ -24,7 +31,9 @@ class Server;
 namespace hayloft::datanode {
 
 class BlockReplicator;
+class BlockScanner;
 class BlockStore;
+struct VolumeFailure;
 class DatanodeClient;
 class DatanodeServiceImpl;
 class Heartbeater;
@@ -40,8 +49,8 @@ class Datanode {
   Datanode(const Datanode&) = delete;
   Datanode& operator=(const Datanode&) = delete;
 
-  // Opens the data dir and starts listening. FailedPrecondition naming the data dir
-  // (and the key to fix) if it is unusable; Unavailable if the port is taken.
+  // Opens the data dirs and starts listening. FailedPrecondition naming a data dir
+  // (and the key to fix) if too many are unusable; Unavailable if the port is taken.
   absl::Status Init();
   // Starts talking to the namenode and writes the port file.
   absl::Status Start();
@@ -53,13 +62,23 @@ class Datanode {
   const std::string& address() const { return address_; }
   const DatanodeId& id() const { return id_; }
 
+  // Called once, from any thread, when the datanode can no longer run; must not
+  // block. Set before Init().
+  void SetFatalErrorHandler(std::function<void()> handler) { on_fatal_ = std::move(handler); }
+  // OK unless the datanode hit a fatal error (too many failed volumes).
+  absl::Status fatal_error() const;
+
   // The DatanodeService calls, minus gRPC. See proto/datanode.proto.
   absl::Status WriteBlock(PacketStream* upstream);
   // `send` returns false when the reader has gone away.
   absl::Status ReadBlock(const ReadBlockRequest& request,
                          const std::function<bool(const ReadBlockResponse&)>& send);
-  absl::StatusOr<GetReplicaInfoResponse> GetReplicaInfo(
-      const GetReplicaInfoRequest& request) const;
+  // For a replica being written, num_bytes is its visible (acknowledged) length.
+  absl::StatusOr<GetReplicaInfoResponse> GetReplicaInfo(const GetReplicaInfoRequest& request) const;
+  absl::StatusOr<InitReplicaRecoveryResponse> InitReplicaRecovery(
+      const InitReplicaRecoveryRequest& request);
+  // Queues an incremental block report (received) for the new stamp.
+  absl::Status UpdateReplica(const UpdateReplicaRequest& request);
 
  private:
   void CreateComponents();
@@ -68,6 +87,8 @@ class Datanode {
   absl::Status ReadVerifiedChunks(const ReadBlockRequest& request,
                                   const std::function<bool(const ReadBlockResponse&)>& send);
   absl::Status WithAddress(const absl::Status& s) const;
+  void OnVolumeFailure(const VolumeFailure& failure);
+  void ReportBadReplica(uint64_t block_id, uint64_t generation_stamp, uint64_t num_bytes);
 
   const DatanodeOptions options_;
   std::string address_;
@@ -78,6 +99,7 @@ class Datanode {
   std::unique_ptr<DatanodeClient> datanodes_;
   std::unique_ptr<Heartbeater> heartbeater_;
   std::unique_ptr<BlockReplicator> replicator_;
+  std::unique_ptr<BlockScanner> scanner_;
   std::unique_ptr<DatanodeServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
 
@@ -85,6 +107,10 @@ class Datanode {
   std::atomic<bool> ready_{false};
   std::atomic<int32_t> active_streams_{0};  // WriteBlock + ReadBlock calls in progress
   bool shut_down_ = false;
+  std::function<void()> on_fatal_;
+
+  mutable absl::Mutex fatal_mu_;
+  absl::Status fatal_error_ ABSL_GUARDED_BY(fatal_mu_);
 };
 
 }  // namespace hayloft::datanode

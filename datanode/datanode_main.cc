@@ -1,5 +1,8 @@
 // hayloft-datanode: stores blocks, serves the write pipeline and reads, and keeps
 // the namenode informed. Configured with -D key=value / --conf FILE (Hadoop keys).
+#include <signal.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "common/base/logging.h"
@@ -11,6 +14,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: hayloft-datanode [--conf FILE] [-D key=value ...]\n"
     "  keys: dfs.datanode.address, dfs.datanode.data.dir, fs.defaultFS,\n"
+    "        dfs.datanode.failed.volumes.tolerated, dfs.blocksize,\n"
+    "        dfs.block.scanner.volume.bytes.per.second, dfs.datanode.scan.period.hours,\n"
     "        dfs.heartbeat.interval, dfs.blockreport.intervalMsec, hayloft.port.file";
 }  // namespace
 
@@ -25,6 +30,8 @@ int main(int argc, char** argv) {
     return EXIT_FAILURE;
   }
   hayloft::datanode::Datanode datanode(*options);
+  // SIGTERM is blocked in every thread, so this wakes WaitForTermination below.
+  datanode.SetFatalErrorHandler([] { ::kill(::getpid(), SIGTERM); });
   absl::Status s = datanode.Init();
   if (s.ok()) s = datanode.Start();
   if (!s.ok()) {
@@ -33,7 +40,12 @@ int main(int argc, char** argv) {
     return EXIT_FAILURE;
   }
   int sig = hayloft::daemon::WaitForTermination();
-  LOG(INFO) << "Received signal " << sig << ", stopping";
+  absl::Status fatal = datanode.fatal_error();
+  if (fatal.ok()) LOG(INFO) << "Received signal " << sig << ", stopping";
   datanode.Shutdown();
+  if (!fatal.ok()) {
+    LOG(ERROR) << "Datanode stopped: " << fatal.message();
+    return EXIT_FAILURE;
+  }
   return EXIT_SUCCESS;
 }

@@ -1,14 +1,17 @@
 #include "datanode/datanode_options.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/base/host_port.h"
-#include "common/base/logging.h"
 #include "common/base/status_macros.h"
 
 namespace hayloft::datanode {
@@ -31,20 +34,51 @@ std::string DefaultDataDir() {
   return absl::StrCat(home != nullptr && *home != '\0' ? home : "/tmp", "/.hayloft/data");
 }
 
-absl::StatusOr<std::string> DataDir(const Configuration& conf) {
+// "[DISK]file:///a, /b" -> {"/a", "/b"}: HDFS's storage type tags and file:// go.
+absl::StatusOr<std::vector<std::string>> DataDirs(const Configuration& conf) {
   std::string value = conf.GetString(kDataDirKey, DefaultDataDir());
-  std::vector<std::string> dirs = absl::StrSplit(value, ',', absl::SkipWhitespace());
+  std::vector<std::string> dirs;
+  for (absl::string_view d : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    d = absl::StripAsciiWhitespace(d);
+    if (absl::StartsWith(d, "[") && d.find(']') != absl::string_view::npos) {
+      d.remove_prefix(d.find(']') + 1);
+    }
+    absl::ConsumePrefix(&d, "file://");
+    if (d.empty()) continue;
+    if (std::find(dirs.begin(), dirs.end(), d) != dirs.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(kDataDirKey, " lists ", d, " twice"));
+    }
+    dirs.emplace_back(d);
+  }
   if (dirs.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(kDataDirKey, " is empty"));
   }
-  if (dirs.size() > 1) {
-    // TODO(datanode): one volume per dir, with failed-volume accounting.
-    LOG(WARNING) << kDataDirKey << " lists " << dirs.size()
-                 << " dirs; only the first is used for now: " << dirs[0];
+  return dirs;
+}
+
+// As HDFS: -1 (all but one volume may fail) up to one less than the volumes.
+absl::StatusOr<int> FailedVolumesTolerated(const Configuration& conf, size_t num_dirs) {
+  std::string value = conf.GetString(kFailedVolumesToleratedKey, "0");
+  int n;
+  if (!absl::SimpleAtoi(value, &n) || n < -1 || n >= static_cast<int>(num_dirs)) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid ", kFailedVolumesToleratedKey, " '",
+                                                   value,
+                                                   "': it must be -1 or at least 0 "
+                                                   "and less than the number of data dirs (",
+                                                   num_dirs, ")"));
   }
-  absl::string_view dir = absl::StripAsciiWhitespace(dirs[0]);
-  absl::ConsumePrefix(&dir, "file://");
-  return std::string(dir);
+  return n;
+}
+
+// dfs.datanode.scan.period.hours: 0 means the default, negative disables scanning.
+absl::StatusOr<absl::Duration> ScanPeriod(const Configuration& conf) {
+  const absl::Duration kDefault = absl::Hours(504);
+  std::optional<std::string> raw = conf.Get(kScanPeriodKey);
+  if (raw && absl::StartsWith(absl::StripAsciiWhitespace(*raw), "-")) {
+    return absl::InfiniteDuration();
+  }
+  HL_ASSIGN_OR_RETURN(absl::Duration d, conf.GetDuration(kScanPeriodKey, kDefault, absl::Hours(1)));
+  return d == absl::ZeroDuration() ? kDefault : d;
 }
 
 // dfs.namenode.rpc-address wins over fs.defaultFS, as in HDFS.
@@ -89,7 +123,14 @@ absl::StatusOr<DatanodeOptions> DatanodeOptions::FromConfig(const Configuration&
   HL_ASSIGN_OR_RETURN(HostPort http, ParseAddress(conf, "dfs.datanode.http.address", "0.0.0.0:9864",
                                                   kDefaultDatanodeHttpPort));
   o.http_port = http.port;
-  HL_ASSIGN_OR_RETURN(o.data_dir, DataDir(conf));
+  HL_ASSIGN_OR_RETURN(o.data_dirs, DataDirs(conf));
+  HL_ASSIGN_OR_RETURN(o.failed_volumes_tolerated, FailedVolumesTolerated(conf, o.data_dirs.size()));
+  HL_ASSIGN_OR_RETURN(o.block_size_bytes, conf.GetInt64("dfs.blocksize", o.block_size_bytes));
+  if (o.block_size_bytes <= 0) return absl::InvalidArgumentError("dfs.blocksize must be positive");
+  HL_ASSIGN_OR_RETURN(o.scanner_bytes_per_second,
+                      conf.GetInt64(kScannerRateKey, o.scanner_bytes_per_second));
+  HL_ASSIGN_OR_RETURN(o.scan_period, ScanPeriod(conf));
+  if (o.scan_period == absl::InfiniteDuration()) o.scanner_bytes_per_second = 0;
   HL_ASSIGN_OR_RETURN(o.namenode_address, NamenodeAddress(conf));
   HL_ASSIGN_OR_RETURN(o.heartbeat_interval, PositiveDuration(conf, "dfs.heartbeat.interval",
                                                              absl::Seconds(3), absl::Seconds(1)));

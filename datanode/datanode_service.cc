@@ -27,6 +27,7 @@ class GrpcPacketStream final : public PacketStream {
   bool Write(const WriteAck& ack) override { return stream_->Write(ack); }
   bool cancelled() const override { return context_->IsCancelled(); }
   const ParentCall* parent_call() const override { return &parent_; }
+  void Cancel() override { context_->TryCancel(); }
 
  private:
   grpc::ServerContext* const context_;
@@ -56,6 +57,21 @@ grpc::Status DatanodeServiceImpl::GetReplicaInfo(grpc::ServerContext* /*context*
   if (!info.ok()) return ToGrpcStatus(info.status());
   *response = std::move(*info);
   return grpc::Status::OK;
+}
+
+grpc::Status DatanodeServiceImpl::InitReplicaRecovery(grpc::ServerContext* /*context*/,
+                                                      const InitReplicaRecoveryRequest* request,
+                                                      InitReplicaRecoveryResponse* response) {
+  absl::StatusOr<InitReplicaRecoveryResponse> r = datanode_->InitReplicaRecovery(*request);
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  *response = std::move(*r);
+  return grpc::Status::OK;
+}
+
+grpc::Status DatanodeServiceImpl::UpdateReplica(grpc::ServerContext* /*context*/,
+                                                const UpdateReplicaRequest* request,
+                                                UpdateReplicaResponse* /*response*/) {
+  return ToGrpcStatus(datanode_->UpdateReplica(*request));
 }
 
 }  // namespace hayloft::datanode

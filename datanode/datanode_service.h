@@ -22,6 +22,11 @@ class DatanodeServiceImpl final : public DatanodeService::Service {
                          grpc::ServerWriter<ReadBlockResponse>* writer) override;
   grpc::Status GetReplicaInfo(grpc::ServerContext* context, const GetReplicaInfoRequest* request,
                               GetReplicaInfoResponse* response) override;
+  grpc::Status InitReplicaRecovery(grpc::ServerContext* context,
+                                   const InitReplicaRecoveryRequest* request,
+                                   InitReplicaRecoveryResponse* response) override;
+  grpc::Status UpdateReplica(grpc::ServerContext* context, const UpdateReplicaRequest* request,
+                             UpdateReplicaResponse* response) override;
 
  private:
   Datanode* const datanode_;

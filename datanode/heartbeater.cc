@@ -94,6 +94,8 @@ void Heartbeater::HeartbeatLoop() {
 }
 
 bool Heartbeater::HeartbeatRound() {
+  // Disks fail whether or not the namenode is reachable.
+  if (hooks_.check_volumes) hooks_.check_volumes();
   bool registered, report_due;
   {
     absl::MutexLock lock(&mu_);
@@ -158,6 +160,9 @@ absl::Status Heartbeater::SendBlockReport() {
   for (const ReplicaInfo& r : store_->GetFinalizedReplicas()) {
     *request.add_replicas() = ToReport(r);
   }
+  for (const ReplicaInfo& r : store_->GetIdleRbwReplicas()) {
+    *request.add_idle_rbw() = ToReport(r);
+  }
   absl::Time start = absl::Now();
   HL_ASSIGN_OR_RETURN(BlockReportResponse response, namenode_->BlockReport(request));
   LOG(INFO) << "Sent a block report of " << request.replicas_size() << " replicas to "
@@ -180,7 +185,7 @@ absl::Status Heartbeater::SendHeartbeat() {
   request.set_remaining_bytes(stats.remaining_bytes);
   request.set_non_dfs_used_bytes(stats.non_dfs_used_bytes);
   request.set_active_transfers(hooks_.active_transfers ? hooks_.active_transfers() : 0);
-  request.set_failed_volumes(0);
+  request.set_failed_volumes(stats.failed_volumes);
   HL_ASSIGN_OR_RETURN(HeartbeatResponse response, namenode_->Heartbeat(request));
   for (const DatanodeCommand& c : response.commands()) HandleCommand(c);
   return absl::OkStatus();

@@ -39,6 +39,9 @@ struct HeartbeaterHooks {
   std::function<int32_t()> active_transfers;
   // REPLICATE_BLOCKS: copy `block` to `targets`, in this order. Must not block.
   std::function<void(const Block& block, std::vector<DatanodeId> targets)> replicate;
+  // Runs every heartbeat interval (before the heartbeat, which reports how many
+  // volumes have failed), even while the namenode is unreachable.
+  std::function<void()> check_volumes;
 };
 
 // Thread-safe. Owns two threads, started by Start() and joined by Shutdown().

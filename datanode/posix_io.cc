@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +50,18 @@ absl::StatusOr<size_t> PreadAll(int fd, char* buf, size_t n, uint64_t offset,
 
 absl::Status Fsync(int fd, absl::string_view path) {
   if (::fsync(fd) != 0) return ErrnoError(errno, "fsync", path);
+  return absl::OkStatus();
+}
+
+absl::Status Truncate(int fd, uint64_t length, absl::string_view path) {
+  if (::ftruncate(fd, static_cast<off_t>(length)) != 0) return ErrnoError(errno, "truncate", path);
+  return absl::OkStatus();
+}
+
+absl::Status Rename(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    return ErrnoError(errno, absl::StrCat("rename ", from, " to"), to);
+  }
   return absl::OkStatus();
 }
 

@@ -1,5 +1,5 @@
 // Small POSIX file helpers for the block store: whole-buffer pread/pwrite, mkdir -p,
-// errno to absl::Status. Stateless and thread-safe.
+// truncate, rename, errno to absl::Status. Stateless and thread-safe.
 #ifndef HAYLOFT_DATANODE_POSIX_IO_H_
 #define HAYLOFT_DATANODE_POSIX_IO_H_
 
@@ -27,6 +27,9 @@ absl::Status PwriteAll(int fd, absl::string_view data, uint64_t offset, absl::st
 absl::StatusOr<size_t> PreadAll(int fd, char* buf, size_t n, uint64_t offset,
                                 absl::string_view path);
 absl::Status Fsync(int fd, absl::string_view path);
+absl::Status Truncate(int fd, uint64_t length, absl::string_view path);
+// rename(2); the error names both paths.
+absl::Status Rename(const std::string& from, const std::string& to);
 // Opens `path` with `flags` (and mode 0644 when creating).
 absl::StatusOr<int> Open(const std::string& path, int flags);
 void Close(int fd);

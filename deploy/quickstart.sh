@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hayloft in one command: installs the packages, builds, starts a local cluster
 # (namenode on 127.0.0.1:8020, 3 datanodes on 127.0.1.1-3 in 2 racks), generates a
-# small sample data set, loads it into the cluster and shows where it went.
+# small sample data set, loads it into the cluster, shows where it went, and counts
+# its words with the wordcount MapReduce example (the 10 most frequent words).
 # Safe to run again: a running cluster is left alone (missing daemons are
 # started), the sample is regenerated identically and overwritten.
 #
@@ -81,6 +82,13 @@ step "Loading it into $DEST (1 MiB blocks, so the bigger files span several)"
 step "Checking it: hayloft fsck / -files -blocks -racks"
 "$HAYLOFT" fsck / -files -blocks -racks
 
+step "Counting its words with MapReduce: hayloft jar wordcount.so $DEST $DEST-wordcount"
+"$HAYLOFT" fs -rm -r -f -skipTrash "$DEST-wordcount" >/dev/null
+"$HAYLOFT" jar "$BUILD_DIR/lib/wordcount.so" -D mapreduce.job.reduces=1 "$DEST" "$DEST-wordcount"
+echo
+echo "The 10 most frequent words:"
+"$HAYLOFT" fs -cat "$DEST-wordcount/part-r-00000" | sort -t "$(printf '\t')" -k2,2nr -k1,1 | head -10
+
 DIR_FLAG=""
 if [ "$CLUSTER_DIR" != "$HOME_DIR/.hayloft/local" ]; then DIR_FLAG=" --dir $CLUSTER_DIR"; fi
 cat <<EOF
@@ -98,6 +106,9 @@ cat <<EOF
     hayloft fsck $DEST -files -blocks -locations
     hayloft dfsadmin -report
     hayloft fs -rm -r $DEST      (moves it to the trash)
+  MapReduce:     jobtracker 127.0.0.1:8021 (its web page on :8088 comes in a later issue)
+    hayloft jar $BUILD_DIR/lib/grep.so $DEST $DEST-grep 'h[a-z]+'
+    hayloft job -list all
   Stop it:       hayloft cluster down$DIR_FLAG
   Run the tests: deploy/test.sh
 EOF

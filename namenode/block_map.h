@@ -19,6 +19,9 @@ struct BlockRecord {
   uint32_t replication = 0;       // expected
   bool complete = false;          // false while its file's writer may still add bytes
   std::vector<std::string> replicas;  // datanode uuids holding a good replica
+  std::vector<std::string> corrupt;   // datanode uuids whose replica failed a checksum
+  // While the block is being written: the pipeline's datanodes (not persisted).
+  std::vector<std::string> expected;
 };
 
 // Not thread-safe; used only under the Namesystem's lock.

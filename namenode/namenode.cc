@@ -41,7 +41,10 @@ absl::Status Namenode::Start() {
 
 void Namenode::MonitorLoop() {
   absl::Duration period = std::min(options_.heartbeat_recheck, options_.replication_interval);
-  while (!stop_.WaitForNotificationWithTimeout(period)) namesystem_->RunMonitorOnce();
+  while (!stop_.WaitForNotificationWithTimeout(period)) {
+    namesystem_->RunMonitorOnce();
+    namesystem_->RecoverExpiredLeases(&datanode_rpc_);
+  }
 }
 
 void Namenode::Shutdown() {

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/notification.h"
+#include "namenode/datanode_rpc.h"
 #include "namenode/namenode_options.h"
 #include "namenode/namenode_service.h"
 #include "namenode/namesystem.h"
@@ -36,6 +37,7 @@ class Namenode {
   std::unique_ptr<Namesystem> namesystem_;
   std::unique_ptr<NamenodeServiceImpl> client_service_;
   std::unique_ptr<DatanodeProtocolServiceImpl> datanode_service_;
+  DatanodeRpc datanode_rpc_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Notification stop_;

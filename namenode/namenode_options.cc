@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/host_port.h"
 #include "common/base/status_macros.h"
@@ -70,6 +71,26 @@ absl::StatusOr<NamenodeOptions> NamenodeOptions::FromConfig(const Configuration&
   HL_ASSIGN_OR_RETURN(o.replication_interval,
                       conf.GetDuration("dfs.namenode.redundancy.interval.seconds",
                                        absl::Seconds(3), absl::Seconds(1)));
+  HL_ASSIGN_OR_RETURN(o.pending_replication_timeout,
+                      conf.GetDuration("dfs.namenode.reconstruction.pending.timeout-sec",
+                                       absl::Seconds(300), absl::Seconds(1)));
+  std::string pct = conf.GetString("dfs.namenode.safemode.threshold-pct", "0.999");
+  if (!absl::SimpleAtof(pct, &o.safemode_threshold) || o.safemode_threshold > 1.0f) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dfs.namenode.safemode.threshold-pct must be a fraction <= 1, not ", pct));
+  }
+  HL_ASSIGN_OR_RETURN(o.safemode_extension,
+                      conf.GetDuration("dfs.namenode.safemode.extension", absl::Seconds(30),
+                                       absl::Milliseconds(1)));
+  HL_ASSIGN_OR_RETURN(int64_t min_dn, conf.GetInt64("dfs.namenode.safemode.min.datanodes", 0));
+  o.safemode_min_datanodes = static_cast<int>(min_dn);
+  o.hosts_exclude_file = conf.GetString("dfs.hosts.exclude", "");
+  HL_ASSIGN_OR_RETURN(o.lease_soft_limit,
+                      conf.GetDuration("dfs.namenode.lease-soft-limit-sec", absl::Seconds(60),
+                                       absl::Seconds(1)));
+  HL_ASSIGN_OR_RETURN(o.lease_hard_limit,
+                      conf.GetDuration("dfs.namenode.lease-hard-limit-sec", absl::Minutes(20),
+                                       absl::Seconds(1)));
   if (o.heartbeat_interval <= absl::ZeroDuration() ||
       o.replication_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("heartbeat and redundancy intervals must be positive");

@@ -27,6 +27,17 @@ struct NamenodeOptions {
   absl::Duration heartbeat_interval = absl::Seconds(3);        // dfs.heartbeat.interval
   absl::Duration heartbeat_recheck = absl::Minutes(5);         // ...heartbeat.recheck-interval
   absl::Duration replication_interval = absl::Seconds(3);      // dfs.namenode.redundancy.interval.seconds
+  // dfs.namenode.reconstruction.pending.timeout-sec: a scheduled copy that has not
+  // shown up by then is scheduled again.
+  absl::Duration pending_replication_timeout = absl::Seconds(300);
+  float safemode_threshold = 0.999f;                  // dfs.namenode.safemode.threshold-pct
+  absl::Duration safemode_extension = absl::Seconds(30);  // dfs.namenode.safemode.extension
+  int safemode_min_datanodes = 0;                     // dfs.namenode.safemode.min.datanodes
+  std::string hosts_exclude_file;                     // dfs.hosts.exclude
+  // Leases: another writer may recover a file after the soft limit; the namenode
+  // recovers and closes it after the hard limit (dfs.namenode.lease-hard-limit-sec).
+  absl::Duration lease_soft_limit = absl::Seconds(60);
+  absl::Duration lease_hard_limit = absl::Minutes(20);
 
   // HDFS: a datanode is dead after 2 x recheck interval + 10 x heartbeat interval.
   absl::Duration dead_node_timeout() const {

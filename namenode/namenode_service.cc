@@ -32,6 +32,10 @@ grpc::Status NamenodeServiceImpl::Create(grpc::ServerContext*, const CreateReque
                                          CreateResponse* resp) {
   return Reply(ns_->Create(*req), resp);
 }
+grpc::Status NamenodeServiceImpl::Append(grpc::ServerContext*, const AppendRequest* req,
+                                         AppendResponse* resp) {
+  return Reply(ns_->Append(*req), resp);
+}
 grpc::Status NamenodeServiceImpl::AddBlock(grpc::ServerContext*, const AddBlockRequest* req,
                                            AddBlockResponse* resp) {
   return Reply(ns_->AddBlock(*req), resp);
@@ -86,6 +90,32 @@ grpc::Status NamenodeServiceImpl::GetFsStats(grpc::ServerContext*, const GetFsSt
 grpc::Status NamenodeServiceImpl::Fsck(grpc::ServerContext*, const FsckRequest* req,
                                        FsckResponse* resp) {
   return Reply(ns_->Fsck(*req), resp);
+}
+
+grpc::Status NamenodeServiceImpl::SetSafeMode(grpc::ServerContext*,
+                                              const SetSafeModeRequest* req,
+                                              SetSafeModeResponse* resp) {
+  *resp = ns_->SetSafeMode(*req);
+  return grpc::Status::OK;
+}
+grpc::Status NamenodeServiceImpl::RefreshNodes(grpc::ServerContext*, const RefreshNodesRequest*,
+                                               RefreshNodesResponse*) {
+  return ToGrpcStatus(ns_->RefreshNodes());
+}
+grpc::Status NamenodeServiceImpl::UpdateBlockForPipeline(
+    grpc::ServerContext*, const UpdateBlockForPipelineRequest* req,
+    UpdateBlockForPipelineResponse* resp) {
+  return Reply(ns_->UpdateBlockForPipeline(*req), resp);
+}
+grpc::Status NamenodeServiceImpl::UpdatePipeline(grpc::ServerContext*,
+                                                 const UpdatePipelineRequest* req,
+                                                 UpdatePipelineResponse*) {
+  return ToGrpcStatus(ns_->UpdatePipeline(*req));
+}
+grpc::Status NamenodeServiceImpl::GetAdditionalDatanode(grpc::ServerContext*,
+                                                        const GetAdditionalDatanodeRequest* req,
+                                                        GetAdditionalDatanodeResponse* resp) {
+  return Reply(ns_->GetAdditionalDatanode(*req), resp);
 }
 
 grpc::Status DatanodeProtocolServiceImpl::RegisterDatanode(grpc::ServerContext*,

@@ -21,6 +21,8 @@ class NamenodeServiceImpl final : public NamenodeService::Service {
                       MkdirsResponse* resp) override;
   grpc::Status Create(grpc::ServerContext*, const CreateRequest* req,
                       CreateResponse* resp) override;
+  grpc::Status Append(grpc::ServerContext*, const AppendRequest* req,
+                      AppendResponse* resp) override;
   grpc::Status AddBlock(grpc::ServerContext*, const AddBlockRequest* req,
                         AddBlockResponse* resp) override;
   grpc::Status AbandonBlock(grpc::ServerContext*, const AbandonBlockRequest* req,
@@ -44,6 +46,18 @@ class NamenodeServiceImpl final : public NamenodeService::Service {
   grpc::Status GetFsStats(grpc::ServerContext*, const GetFsStatsRequest* req,
                           GetFsStatsResponse* resp) override;
   grpc::Status Fsck(grpc::ServerContext*, const FsckRequest* req, FsckResponse* resp) override;
+  grpc::Status SetSafeMode(grpc::ServerContext*, const SetSafeModeRequest* req,
+                           SetSafeModeResponse* resp) override;
+  grpc::Status RefreshNodes(grpc::ServerContext*, const RefreshNodesRequest* req,
+                            RefreshNodesResponse* resp) override;
+  grpc::Status UpdateBlockForPipeline(grpc::ServerContext*,
+                                      const UpdateBlockForPipelineRequest* req,
+                                      UpdateBlockForPipelineResponse* resp) override;
+  grpc::Status UpdatePipeline(grpc::ServerContext*, const UpdatePipelineRequest* req,
+                              UpdatePipelineResponse* resp) override;
+  grpc::Status GetAdditionalDatanode(grpc::ServerContext*,
+                                     const GetAdditionalDatanodeRequest* req,
+                                     GetAdditionalDatanodeResponse* resp) override;
 
  private:
   Namesystem* const ns_;

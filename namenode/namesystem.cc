@@ -42,11 +42,16 @@ absl::StatusOr<std::unique_ptr<Namesystem>> Namesystem::Open(const NamenodeOptio
       }
     });
     seq = ns->AppendLocked(std::move(batch));
+    ns->MaybeLeaveSafeModeLocked(absl::Now());
     LOG(INFO) << "namespace loaded from " << options.name_dir << ": "
               << ns->tree_.num_dirs() << " directories, " << ns->tree_.num_files()
               << " files, " << ns->blocks_.size() << " blocks";
   }
   HL_RETURN_IF_ERROR(ns->Commit(seq));
+  if (!options.hosts_exclude_file.empty()) {
+    absl::Status s = ns->RefreshNodes();
+    if (!s.ok()) LOG(WARNING) << s.message() << "; no datanode is excluded";
+  }
   return ns;
 }
 
@@ -131,6 +136,7 @@ absl::Status Namesystem::Mkdirs(const MkdirsRequest& req) {
       if (existing->is_dir()) return absl::OkStatus();
       return absl::AlreadyExistsError(absl::StrCat(req.path(), " already exists as a file"));
     }
+    HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot create directory ", req.path())));
     leveldb::WriteBatch batch;
     HL_RETURN_IF_ERROR(tree_.Mkdirs(
         req.path(),
@@ -164,6 +170,7 @@ absl::StatusOr<CreateResponse> Namesystem::Create(const CreateRequest& req) {
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
+    HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot create file", req.path())));
     HL_RETURN_IF_ERROR(CheckReplicationLocked(replication, req.path()));
     leveldb::WriteBatch batch;
     Inode* existing = tree_.Lookup(req.path());
@@ -250,11 +257,53 @@ absl::Status Namesystem::CommitBlockLocked(Inode* file, const Block& block) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<AppendResponse> Namesystem::Append(const AppendRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  if (req.client_name().empty()) return absl::InvalidArgumentError("client_name is required");
+  AppendResponse resp;
+  uint64_t seq;
+  {
+    absl::MutexLock lock(&mu_);
+    HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot append to file", req.path())));
+    HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
+    if (file->is_dir()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("Failed to append to ", req.path(), ": it is a directory"));
+    }
+    if (file->record.under_construction()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Failed to APPEND_FILE ", req.path(), " for ", req.client_name(),
+          " because this file lease is currently owned by ", file->record.client_name()));
+    }
+    file->record.set_under_construction(true);
+    file->record.set_client_name(req.client_name());
+    leases_[req.client_name()] = absl::Now();
+    auto* blocks = file->record.mutable_blocks();
+    if (!blocks->empty() && blocks->rbegin()->num_bytes() < file->record.block_size()) {
+      const Block& last = *blocks->rbegin();
+      uint64_t offset = file->length() - last.num_bytes();
+      *resp.mutable_last() = LocateLocked(last, offset, req.client_host());
+      if (BlockRecord* r = blocks_.Find(last.block_id()); r != nullptr) {
+        r->complete = false;
+        r->expected.clear();
+        for (const DatanodeInfo& d : resp.last().locations()) r->expected.push_back(d.id().uuid());
+      }
+    }
+    *resp.mutable_status() = tree_.StatusOf(file, req.path());
+    leveldb::WriteBatch batch;
+    tree_.Persist(file, &batch);
+    seq = AppendLocked(std::move(batch));
+  }
+  HL_RETURN_IF_ERROR(Commit(seq));
+  return resp;
+}
+
 absl::StatusOr<AddBlockResponse> Namesystem::AddBlock(const AddBlockRequest& req) {
   AddBlockResponse resp;
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
+    HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot add block to ", req.path())));
     HL_ASSIGN_OR_RETURN(Inode * file, CheckLeaseLocked(req.path(), req.client_name()));
     if (req.has_previous()) HL_RETURN_IF_ERROR(CommitBlockLocked(file, req.previous()));
     absl::flat_hash_set<std::string> excluded(req.excluded_datanodes().begin(),
@@ -326,6 +375,7 @@ absl::StatusOr<CompleteResponse> Namesystem::Complete(const CompleteRequest& req
         return resp;
       }
     }
+    HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot complete file ", req.path())));
     HL_ASSIGN_OR_RETURN(file, CheckLeaseLocked(req.path(), req.client_name()));
     if (req.has_last()) HL_RETURN_IF_ERROR(CommitBlockLocked(file, req.last()));
     for (const Block& b : file->record.blocks()) {
@@ -383,6 +433,7 @@ absl::Status Namesystem::Rename(const RenameRequest& req) {
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
+    HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot rename ", req.src())));
     HL_ASSIGN_OR_RETURN(Inode * src, ResolveLocked(req.src()));
     if (src->id == kRootInodeId) return absl::InvalidArgumentError("Cannot rename the root");
     std::string dst_path = req.dst();
@@ -422,6 +473,7 @@ absl::StatusOr<DeleteResponse> Namesystem::Delete(const DeleteRequest& req) {
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
+    HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot delete ", req.path())));
     Inode* inode = tree_.Lookup(req.path());
     if (inode == nullptr) return resp;
     if (inode->id == kRootInodeId) {
@@ -447,6 +499,8 @@ absl::Status Namesystem::SetReplication(const SetReplicationRequest& req) {
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
+    HL_RETURN_IF_ERROR(
+        CheckNotInSafeModeLocked(absl::StrCat("Cannot set replication for ", req.path())));
     HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
     if (file->is_dir()) {
       return absl::FailedPreconditionError(absl::StrCat(req.path(), " is a directory"));

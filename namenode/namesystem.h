@@ -24,6 +24,7 @@
 #include "namenode/edit_log.h"
 #include "namenode/namenode_options.h"
 #include "namenode/namespace_tree.h"
+#include "namenode/replica_recoverer.h"
 #include "proto/namenode.pb.h"
 
 namespace hayloft {
@@ -40,6 +41,7 @@ class Namesystem {
   absl::StatusOr<ListStatusResponse> ListStatus(const ListStatusRequest& req);
   absl::Status Mkdirs(const MkdirsRequest& req);
   absl::StatusOr<CreateResponse> Create(const CreateRequest& req);
+  absl::StatusOr<AppendResponse> Append(const AppendRequest& req);
   absl::StatusOr<AddBlockResponse> AddBlock(const AddBlockRequest& req);
   absl::Status AbandonBlock(const AbandonBlockRequest& req);
   absl::StatusOr<CompleteResponse> Complete(const CompleteRequest& req);
@@ -62,12 +64,27 @@ class Namesystem {
   absl::Status IncrementalBlockReport(const IncrementalBlockReportRequest& req);
   absl::Status ReportBadBlocks(const ReportBadBlocksRequest& req);
 
+  // Administration and pipeline recovery.
+  SetSafeModeResponse SetSafeMode(const SetSafeModeRequest& req);
+  absl::Status RefreshNodes();
+  absl::StatusOr<UpdateBlockForPipelineResponse> UpdateBlockForPipeline(
+      const UpdateBlockForPipelineRequest& req);
+  absl::Status UpdatePipeline(const UpdatePipelineRequest& req);
+  absl::StatusOr<GetAdditionalDatanodeResponse> GetAdditionalDatanode(
+      const GetAdditionalDatanodeRequest& req);
+
+  // Lease recovery, called by the monitor thread: files whose writer has not
+  // renewed its lease for the hard limit are closed at the length their
+  // surviving replicas agree on. Calls datanodes without holding the lock.
+  void RecoverExpiredLeases(ReplicaRecoverer* recoverer);
+
   // Periodic work, called by the Namenode's monitor thread: marks silent
   // datanodes dead, schedules re-replication of under-replicated blocks and the
   // removal of excess replicas.
   void RunMonitorOnce();
 
   int num_live_datanodes();
+  bool in_safe_mode();
 
  private:
   Namesystem(const NamenodeOptions& options, Topology topology, std::unique_ptr<EditLog> log)
@@ -106,12 +123,45 @@ class Namesystem {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void ScheduleReplicationLocked(uint64_t block_id, BlockRecord* r, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DeleteCorruptReplicasLocked(uint64_t block_id, BlockRecord* r)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DeleteExcessReplicaLocked(uint64_t block_id, BlockRecord* r)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddSummaryLocked(Inode* inode, GetContentSummaryResponse* out)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void FsckWalkLocked(Inode* inode, const std::string& path, FsckResponse* out)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   InodeRecord NewRecordLocked(bool is_dir, const std::string& user, uint32_t permission)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  // Safe mode (namesystem_admin.cc).
+  enum class SafeModeState { kOff, kStartup, kManual };
+  // FailedPrecondition "<what>. Name node is in safe mode." with the reason.
+  absl::Status CheckNotInSafeModeLocked(const std::string& what)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::string SafeModeStatusLocked() ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Leaves start-up safe mode once enough blocks are reported (and the
+  // extension has passed).
+  void MaybeLeaveSafeModeLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Replicas that count towards a block's redundancy: on live datanodes that are
+  // not being decommissioned.
+  int LiveReplicasLocked(const BlockRecord& r) ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool IsExcludedLocked(const DatanodeInfo& info) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void CheckDecommissionLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Finds the file owning block_id and checks the lease.
+  absl::StatusOr<Inode*> FileOfBlockLocked(uint64_t block_id, const std::string& client_name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Lease recovery of one file, outside the lock (namesystem_admin.cc).
+  struct RecoveryTask {
+    uint64_t inode_id = 0;
+    std::string path;
+    std::string client_name;
+    bool has_last = false;
+    Block last;                         // the file's last block as committed
+    uint64_t recovery_id = 0;           // its new generation stamp
+    std::vector<DatanodeId> holders;    // where replicas may be
+  };
+  void RecoverFile(const RecoveryTask& task, ReplicaRecoverer* recoverer);
 
   const NamenodeOptions options_;
   const Topology topology_;
@@ -128,6 +178,13 @@ class Namesystem {
   absl::flat_hash_map<std::string, absl::Time> leases_ ABSL_GUARDED_BY(mu_);
   // Replications in flight: block id -> when to give up waiting and retry.
   absl::flat_hash_map<uint64_t, absl::Time> pending_replications_ ABSL_GUARDED_BY(mu_);
+  SafeModeState safe_mode_ ABSL_GUARDED_BY(mu_) = SafeModeState::kStartup;
+  absl::Time safe_threshold_met_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  absl::Time started_at_ = absl::Now();
+  // dfs.hosts.exclude as last read: hosts ("h") and addresses ("h:port").
+  absl::flat_hash_set<std::string> excluded_hosts_ ABSL_GUARDED_BY(mu_);
+  // Files whose lease recovery is running (by inode id), so it runs once.
+  absl::flat_hash_set<uint64_t> recovering_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hayloft

@@ -11,8 +11,6 @@
 namespace hayloft {
 namespace {
 
-// How long a scheduled replication may take before it is scheduled again.
-constexpr absl::Duration kReplicationTimeout = absl::Minutes(2);
 // Replication commands per datanode per monitor round, as HDFS's
 // dfs.namenode.replication.max-streams.
 constexpr int kMaxReplicationStreams = 2;
@@ -31,15 +29,25 @@ LocatedBlock Namesystem::LocateLocked(const Block& block, uint64_t offset,
     DatanodeDescriptor* d = datanodes_.Find(uuid);
     if (d != nullptr && !d->dead()) holders.push_back(d);
   }
+  if (holders.empty() && !r->corrupt.empty()) {
+    // Every replica is corrupt: say so, and let readers try them anyway.
+    lb.set_corrupt(true);
+    for (const std::string& uuid : r->corrupt) {
+      DatanodeDescriptor* d = datanodes_.Find(uuid);
+      if (d != nullptr && !d->dead()) holders.push_back(d);
+    }
+  }
   // Nearest first: the client's own host, then its rack, then the rest in random
   // order so readers spread over the replicas.
   std::string client_rack = client_host.empty() ? "" : topology_.RackOf(client_host);
   absl::BitGen rng;
   std::shuffle(holders.begin(), holders.end(), rng);
+  // Decommissioning nodes come last, as HDFS sorts them.
   auto distance = [&](const DatanodeDescriptor* d) {
-    if (!client_host.empty() && d->info.id().host() == client_host) return 0;
-    if (!client_rack.empty() && d->info.rack() == client_rack) return 1;
-    return 2;
+    int admin = d->info.admin_state() == DatanodeInfo::NORMAL ? 0 : 10;
+    if (!client_host.empty() && d->info.id().host() == client_host) return admin;
+    if (!client_rack.empty() && d->info.rack() == client_rack) return admin + 1;
+    return admin + 2;
   };
   std::stable_sort(holders.begin(), holders.end(),
                    [&](auto* a, auto* b) { return distance(a) < distance(b); });
@@ -52,8 +60,9 @@ std::vector<PlacementCandidate> Namesystem::CandidatesLocked(
   std::vector<PlacementCandidate> out;
   for (DatanodeDescriptor* d : datanodes_.Live()) {
     if (excluded.contains(d->uuid())) continue;
-    if (d->info.remaining_bytes() > 0 &&
-        static_cast<uint64_t>(d->info.remaining_bytes()) < min_free) {
+    if (d->info.admin_state() != DatanodeInfo::NORMAL) continue;
+    if (d->info.capacity_bytes() > 0 &&
+        static_cast<uint64_t>(std::max<int64_t>(d->info.remaining_bytes(), 0)) < min_free) {
       continue;  // too full for another block
     }
     out.push_back({d->uuid(), d->info.id().host(), d->info.rack()});
@@ -99,6 +108,13 @@ void Namesystem::ProcessReportedReplicaLocked(DatanodeDescriptor* d, const Repli
     d->pending_deletes.push_back(b);
     return;
   }
+  if (std::find(rec->corrupt.begin(), rec->corrupt.end(), d->uuid()) != rec->corrupt.end()) {
+    return;  // known corrupt: deleted once enough good replicas exist
+  }
+  if (r.generation_stamp() > rec->generation_stamp && rec->complete) {
+    d->pending_deletes.push_back(b);  // a stamp from the future: not ours
+    return;
+  }
   if (blocks_.AddReplica(rec, d->uuid())) d->blocks.insert(r.block_id());
   if (rec->replicas.size() >= rec->replication) pending_replications_.erase(r.block_id());
 }
@@ -112,6 +128,9 @@ RegisterDatanodeResponse Namesystem::RegisterDatanode(const RegisterDatanodeRequ
   d->info.set_capacity_bytes(req.capacity_bytes());
   d->info.set_dfs_used_bytes(req.dfs_used_bytes());
   d->info.set_remaining_bytes(req.remaining_bytes());
+  if (IsExcludedLocked(d->info) && d->info.admin_state() == DatanodeInfo::NORMAL) {
+    d->info.set_admin_state(DatanodeInfo::DECOMMISSION_IN_PROGRESS);
+  }
   LOG(INFO) << "registered datanode " << req.id().host() << ":" << req.id().rpc_port()
             << " (" << req.id().uuid() << ") on rack " << rack;
   RegisterDatanodeResponse resp;
@@ -158,8 +177,22 @@ absl::StatusOr<BlockReportResponse> Namesystem::BlockReport(const BlockReportReq
   }
   RemoveDatanodeBlocksLocked(d);
   for (const ReplicaReport& r : req.replicas()) ProcessReportedReplicaLocked(d, r);
+  for (const ReplicaReport& r : req.idle_rbw()) {
+    // A leftover of a failed pipeline: useless once its file is closed or gone.
+    // (Never when this node also holds the finalized replica: the delete command
+    // names the block, not which copy.)
+    BlockRecord* rec = blocks_.Find(r.block_id());
+    if ((rec == nullptr || rec->complete) && !d->blocks.contains(r.block_id())) {
+      Block b;
+      b.set_block_id(r.block_id());
+      b.set_generation_stamp(r.generation_stamp());
+      b.set_num_bytes(r.num_bytes());
+      d->pending_deletes.push_back(b);
+    }
+  }
   d->info.set_num_blocks(static_cast<int64_t>(d->blocks.size()));
   d->info.set_last_block_report_unix_ms(absl::ToUnixMillis(absl::Now()));
+  MaybeLeaveSafeModeLocked(absl::Now());
   VLOG(1) << "block report from " << d->info.id().host() << ": " << req.replicas_size()
           << " replicas";
   return BlockReportResponse();
@@ -176,6 +209,7 @@ absl::Status Namesystem::IncrementalBlockReport(const IncrementalBlockReportRequ
     blocks_.RemoveReplica(r.block_id(), d->uuid());
     d->blocks.erase(r.block_id());
   }
+  if (safe_mode_ == SafeModeState::kStartup) MaybeLeaveSafeModeLocked(absl::Now());
   return absl::OkStatus();
 }
 
@@ -184,21 +218,23 @@ absl::Status Namesystem::ReportBadBlocks(const ReportBadBlocksRequest& req) {
   DatanodeDescriptor* d = datanodes_.Find(req.uuid());
   if (d == nullptr) return absl::NotFoundError(absl::StrCat("unknown datanode ", req.uuid()));
   for (const Block& b : req.blocks()) {
-    LOG(WARNING) << "corrupt replica of blk_" << b.block_id() << " on "
-                 << d->info.id().host() << ":" << d->info.id().rpc_port()
-                 << "; it is dropped and the block re-replicated from a good replica";
     BlockRecord* rec = blocks_.Find(b.block_id());
     if (rec == nullptr) continue;
+    LOG(WARNING) << "corrupt replica of blk_" << b.block_id() << " on "
+                 << d->info.id().host() << ":" << d->info.id().rpc_port()
+                 << "; re-replicating from a good replica, then deleting it";
     blocks_.RemoveReplica(b.block_id(), d->uuid());
     d->blocks.erase(b.block_id());
-    d->pending_deletes.push_back(b);
+    if (std::find(rec->corrupt.begin(), rec->corrupt.end(), d->uuid()) == rec->corrupt.end()) {
+      rec->corrupt.push_back(d->uuid());
+    }
   }
   return absl::OkStatus();
 }
 
 void Namesystem::ScheduleReplicationLocked(uint64_t block_id, BlockRecord* r, absl::Time now) {
   std::vector<PlacementCandidate> holders;
-  absl::flat_hash_set<std::string> excluded;
+  absl::flat_hash_set<std::string> excluded(r->corrupt.begin(), r->corrupt.end());
   DatanodeDescriptor* source = nullptr;
   for (const std::string& uuid : r->replicas) {
     DatanodeDescriptor* d = datanodes_.Find(uuid);
@@ -210,10 +246,15 @@ void Namesystem::ScheduleReplicationLocked(uint64_t block_id, BlockRecord* r, ab
     }
   }
   if (source == nullptr || source->pending_commands.size() >= kMaxReplicationStreams) return;
-  int needed = static_cast<int>(r->replication) - static_cast<int>(holders.size());
+  int needed = static_cast<int>(r->replication) - LiveReplicasLocked(*r);
   std::vector<PlacementCandidate> targets = placement_.ChooseTargets(
       needed, "", CandidatesLocked(excluded, r->num_bytes), holders);
-  if (targets.empty()) return;
+  if (targets.empty()) {
+    // The only nodes left to copy to hold a corrupt replica: delete those first,
+    // so the next round can copy a good replica onto them.
+    if (!r->corrupt.empty()) DeleteCorruptReplicasLocked(block_id, r);
+    return;
+  }
   DatanodeCommand cmd;
   cmd.set_type(DatanodeCommand::REPLICATE_BLOCKS);
   Block* b = cmd.add_blocks();
@@ -222,7 +263,7 @@ void Namesystem::ScheduleReplicationLocked(uint64_t block_id, BlockRecord* r, ab
   b->set_num_bytes(r->num_bytes);
   for (const PlacementCandidate& t : targets) *cmd.add_targets() = datanodes_.Find(t.uuid)->info;
   source->pending_commands.push_back(std::move(cmd));
-  pending_replications_[block_id] = now + kReplicationTimeout;
+  pending_replications_[block_id] = now + options_.pending_replication_timeout;
 }
 
 void Namesystem::RunMonitorOnce() {
@@ -234,33 +275,71 @@ void Namesystem::RunMonitorOnce() {
                  << "); re-replicating its " << d->blocks.size() << " blocks";
     RemoveDatanodeBlocksLocked(d);
   }
+  MaybeLeaveSafeModeLocked(now);
+  if (safe_mode_ != SafeModeState::kOff) return;  // no replication work in safe mode
+  // Most endangered first: blocks with one live replica before those with two.
+  std::vector<std::pair<int, uint64_t>> under;
   blocks_.ForEach([&](uint64_t id, BlockRecord& r) {
-    if (!r.complete || r.replicas.empty()) return;
-    size_t live = r.replicas.size();
-    if (live < r.replication) {
+    if (!r.complete) return;
+    int live = LiveReplicasLocked(r);
+    if (!r.corrupt.empty() && live >= static_cast<int>(r.replication)) {
+      DeleteCorruptReplicasLocked(id, &r);
+    }
+    if (r.replicas.empty()) return;  // missing: nothing to copy from
+    if (live < static_cast<int>(r.replication)) {
       auto pending = pending_replications_.find(id);
-      if (pending != pending_replications_.end() && pending->second > now) return;
-      ScheduleReplicationLocked(id, &r, now);
-    } else if (live > r.replication) {
-      // Excess replica: drop one from the node with the least free space.
-      DatanodeDescriptor* victim = nullptr;
-      for (const std::string& uuid : r.replicas) {
-        DatanodeDescriptor* d = datanodes_.Find(uuid);
-        if (d != nullptr && (victim == nullptr ||
-                             d->info.remaining_bytes() < victim->info.remaining_bytes())) {
-          victim = d;
-        }
+      if (pending == pending_replications_.end() || pending->second <= now) {
+        under.emplace_back(live, id);
       }
-      if (victim == nullptr) return;
-      Block b;
-      b.set_block_id(id);
-      b.set_generation_stamp(r.generation_stamp);
-      b.set_num_bytes(r.num_bytes);
-      blocks_.RemoveReplica(id, victim->uuid());
-      victim->blocks.erase(id);
-      victim->pending_deletes.push_back(b);
+    }
+    if (live > static_cast<int>(r.replication) &&
+        static_cast<int>(r.replicas.size()) == live) {
+      DeleteExcessReplicaLocked(id, &r);
     }
   });
+  std::sort(under.begin(), under.end());
+  for (const auto& [live, id] : under) ScheduleReplicationLocked(id, blocks_.Find(id), now);
+  CheckDecommissionLocked();
+}
+
+void Namesystem::DeleteCorruptReplicasLocked(uint64_t block_id, BlockRecord* r) {
+  for (const std::string& uuid : r->corrupt) {
+    DatanodeDescriptor* d = datanodes_.Find(uuid);
+    if (d == nullptr) continue;
+    Block b;
+    b.set_block_id(block_id);
+    b.set_generation_stamp(r->generation_stamp);
+    b.set_num_bytes(r->num_bytes);
+    d->pending_deletes.push_back(b);
+  }
+  r->corrupt.clear();
+}
+
+void Namesystem::DeleteExcessReplicaLocked(uint64_t block_id, BlockRecord* r) {
+  // Keep the racks spread: take the victim from a rack holding more than one
+  // replica if there is one, and there from the node with the least space.
+  absl::flat_hash_map<std::string, int> per_rack;
+  for (const std::string& uuid : r->replicas) {
+    if (DatanodeDescriptor* d = datanodes_.Find(uuid); d != nullptr) ++per_rack[d->info.rack()];
+  }
+  bool crowded_rack = false;
+  for (const auto& [rack, n] : per_rack) crowded_rack |= n > 1;
+  DatanodeDescriptor* victim = nullptr;
+  for (const std::string& uuid : r->replicas) {
+    DatanodeDescriptor* d = datanodes_.Find(uuid);
+    if (d == nullptr || (crowded_rack && per_rack[d->info.rack()] < 2)) continue;
+    if (victim == nullptr || d->info.remaining_bytes() < victim->info.remaining_bytes()) {
+      victim = d;
+    }
+  }
+  if (victim == nullptr) return;
+  Block b;
+  b.set_block_id(block_id);
+  b.set_generation_stamp(r->generation_stamp);
+  b.set_num_bytes(r->num_bytes);
+  blocks_.RemoveReplica(block_id, victim->uuid());
+  victim->blocks.erase(block_id);
+  victim->pending_deletes.push_back(b);
 }
 
 GetDatanodeReportResponse Namesystem::GetDatanodeReport() {
@@ -275,7 +354,7 @@ GetDatanodeReportResponse Namesystem::GetDatanodeReport() {
 }
 
 GetFsStatsResponse Namesystem::GetFsStats() {
-  absl::ReaderMutexLock lock(&mu_);
+  absl::MutexLock lock(&mu_);
   GetFsStatsResponse resp;
   for (DatanodeDescriptor* d : datanodes_.Live()) {
     resp.set_capacity_bytes(resp.capacity_bytes() + d->info.capacity_bytes());
@@ -283,15 +362,18 @@ GetFsStatsResponse Namesystem::GetFsStats() {
     resp.set_remaining_bytes(resp.remaining_bytes() + d->info.remaining_bytes());
     resp.set_non_dfs_used_bytes(resp.non_dfs_used_bytes() + d->info.non_dfs_used_bytes());
   }
-  int64_t under = 0, missing = 0;
+  int64_t under = 0, missing = 0, corrupt = 0;
   blocks_.ForEach([&](uint64_t, BlockRecord& r) {
     if (!r.complete) return;
+    if (!r.corrupt.empty()) ++corrupt;
     if (r.replicas.empty()) {
       ++missing;
-    } else if (r.replicas.size() < r.replication) {
+    } else if (LiveReplicasLocked(r) < static_cast<int>(r.replication)) {
       ++under;
     }
   });
+  resp.set_corrupt_blocks(corrupt);
+  resp.set_safe_mode(safe_mode_ != SafeModeState::kOff);
   resp.set_under_replicated_blocks(under);
   resp.set_missing_blocks(missing);
   resp.set_total_blocks(static_cast<int64_t>(blocks_.size()));

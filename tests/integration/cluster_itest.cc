@@ -82,7 +82,9 @@ class ClusterCommandTest : public ::testing::Test {
   CommandResult UpOnFreePorts(std::vector<std::string> args) {
     args.insert(args.begin(), "up");
     return Cluster(args, {"-D", "dfs.namenode.rpc-address=127.0.0.1:0", "-D",
-                          "dfs.datanode.address=0.0.0.0:0", "-D", "dfs.blocksize=1048576"});
+                          "dfs.datanode.address=0.0.0.0:0", "-D", "dfs.blocksize=1048576",
+                          "-D", "mapreduce.jobtracker.address=127.0.0.1:0", "-D",
+                          "hayloft.worker.address=0.0.0.0:0"});
   }
 
   pid_t PidOf(const std::string& daemon) {
@@ -107,10 +109,13 @@ TEST_F(ClusterCommandTest, UpStatusRestartAndDown) {
   CommandResult status = Cluster({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.err;
   std::vector<std::string> lines = absl::StrSplit(status.out, '\n', absl::SkipEmpty());
-  ASSERT_EQ(lines.size(), 3u) << status.out;
+  ASSERT_EQ(lines.size(), 6u) << status.out;  // and the jobtracker + 2 workers (default)
   EXPECT_THAT(lines[0], MatchesRegex("namenode 0 127\\.0\\.0\\.1:[0-9]+ [0-9]+ running"));
   EXPECT_THAT(lines[1], MatchesRegex("datanode 1 127\\.0\\.1\\.1:[0-9]+ [0-9]+ running"));
   EXPECT_THAT(lines[2], MatchesRegex("datanode 2 127\\.0\\.1\\.2:[0-9]+ [0-9]+ running"));
+  EXPECT_THAT(lines[3], MatchesRegex("jobtracker 0 127\\.0\\.0\\.1:[0-9]+ [0-9]+ running"));
+  EXPECT_THAT(lines[4], MatchesRegex("worker 1 127\\.0\\.1\\.1:[0-9]+ [0-9]+ running"));
+  EXPECT_THAT(lines[5], MatchesRegex("worker 2 127\\.0\\.1\\.2:[0-9]+ [0-9]+ running"));
 
   // A datanode dies; `up` starts it again on the same address, nothing else.
   const pid_t namenode_pid = PidOf("namenode-0");

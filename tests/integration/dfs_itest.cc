@@ -14,27 +14,20 @@
 #include "absl/time/clock.h"
 #include "tests/testing/command.h"
 #include "tests/testing/mini_cluster.h"
+#include "tests/testing/random_bytes.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace hayloft {
 namespace {
 
+using ::hayloft::testing::RandomBytes;
+
 using ::hayloft::testing::CommandResult;
 using ::hayloft::testing::HayloftBinary;
 using ::hayloft::testing::MiniCluster;
 using ::hayloft::testing::RunCommand;
 using ::testing::HasSubstr;
-
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; i += 8) {
-    uint64_t v = rng();
-    std::memcpy(s.data() + i, &v, std::min<size_t>(8, n - i));
-  }
-  return s;
-}
 
 // Sizes the issue names: empty, one byte, several blocks, many blocks (1 MiB
 // blocks), plus a size that ends mid-chunk.
@@ -151,6 +144,7 @@ TEST_F(DfsTest, NamenodeKilledAndRestartedKeepsEveryFile) {
   ASSERT_OK(cluster_.KillNamenode());
   ASSERT_OK(cluster_.RestartNamenode());
   ASSERT_OK(cluster_.WaitForLiveDatanodes(3));
+  ASSERT_OK(cluster_.WaitForSafeModeOff());
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<DfsClient> fresh, cluster_.NewDfsClient());
   ExpectAllReadBack(fresh.get());
   EXPECT_OK(fresh->GetFileInfo("/dirs/a/b").status());

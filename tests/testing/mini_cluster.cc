@@ -96,6 +96,16 @@ MiniCluster::MiniCluster(MiniClusterOptions options) : options_(std::move(option
     d.host = LocalClusterHost(i);
     datanodes_.push_back(std::move(d));
   }
+  jobtracker_.role = "jobtracker";
+  jobtracker_.index = 0;
+  jobtracker_.host = kNamenodeHost;
+  for (int i = 1; i <= options_.num_workers; ++i) {
+    Daemon d;
+    d.role = "worker";
+    d.index = i;
+    d.host = LocalClusterHost(i);
+    workers_.push_back(std::move(d));
+  }
 }
 
 MiniCluster::~MiniCluster() {
@@ -133,6 +143,13 @@ absl::Status MiniCluster::PrepareDir() {
     d.port_file = absl::StrCat(dir_, "/pids/datanode-", d.index, ".port");
     HL_RETURN_IF_ERROR(MakeDirs(datanode_data_dir(d.index)));
   }
+  jobtracker_.log_path = absl::StrCat(dir_, "/logs/jobtracker-0.log");
+  jobtracker_.port_file = absl::StrCat(dir_, "/pids/jobtracker-0.port");
+  for (Daemon& d : workers_) {
+    d.log_path = absl::StrCat(dir_, "/logs/worker-", d.index, ".log");
+    d.port_file = absl::StrCat(dir_, "/pids/worker-", d.index, ".port");
+    HL_RETURN_IF_ERROR(MakeDirs(worker_local_dir(d.index)));
+  }
   return WriteRackMap();
 }
 
@@ -152,6 +169,8 @@ absl::Status MiniCluster::Start() {
     if (s.ok()) s = StartDaemon(d, DatanodeArgv(d));
   }
   if (s.ok()) s = WaitForLiveDatanodes(num_datanodes(), options_.start_timeout);
+  if (s.ok()) s = WaitForSafeModeOff(options_.start_timeout);
+  if (s.ok()) s = StartMapReduce();
   if (!s.ok()) {
     Shutdown().IgnoreError();
     return Annotate(s, absl::StrCat("starting the MiniCluster in ", dir_));
@@ -170,6 +189,8 @@ std::vector<std::string> MiniCluster::NamenodeArgv() const {
                {"dfs.heartbeat.interval", HeartbeatSetting(options_.heartbeat_interval)},
                {"dfs.namenode.heartbeat.recheck-interval",
                 absl::StrCat(absl::ToInt64Milliseconds(options_.heartbeat_recheck_interval))},
+               {"dfs.namenode.safemode.extension", "0"},
+               {"dfs.namenode.reconstruction.pending.timeout-sec", "10"},
                {"hayloft.port.file", namenode_.port_file}},
               options_.namenode_conf);
   return argv;
@@ -181,9 +202,48 @@ std::vector<std::string> MiniCluster::DatanodeArgv(const Daemon& d) const {
               {{"dfs.datanode.address", d.address()},
                {"dfs.datanode.data.dir", datanode_data_dir(d.index)},
                {"fs.defaultFS", absl::StrCat("hdfs://", namenode_address())},
+               {"dfs.blocksize", absl::StrCat(options_.block_size)},
                {"dfs.heartbeat.interval", HeartbeatSetting(options_.heartbeat_interval)},
                {"hayloft.port.file", d.port_file}},
               options_.datanode_conf);
+  return argv;
+}
+
+absl::Status MiniCluster::StartMapReduce() {
+  if (options_.num_workers <= 0) return absl::OkStatus();
+  if (options_.num_workers > 254) return absl::InvalidArgumentError("num_workers must be <= 254");
+  HL_RETURN_IF_ERROR(StartDaemon(jobtracker_, JobtrackerArgv()));
+  for (Daemon& d : workers_) HL_RETURN_IF_ERROR(StartDaemon(d, WorkerArgv(d)));
+  return absl::OkStatus();
+}
+
+std::vector<std::string> MiniCluster::JobtrackerArgv() const {
+  std::vector<std::string> argv = {HayloftBinary("hayloft-jobtracker")};
+  AddSettings(argv,
+              {{"mapreduce.jobtracker.address", jobtracker_.address()},
+               {"fs.defaultFS", absl::StrCat("hdfs://", namenode_address())},
+               {"net.topology.table.file.name", rack_map_path()},
+               {"mapred.tasktracker.expiry.interval",
+                absl::StrCat(absl::ToInt64Milliseconds(options_.worker_expiry), "ms")},
+               {"hayloft.port.file", jobtracker_.port_file}},
+              options_.jobtracker_conf);
+  return argv;
+}
+
+std::vector<std::string> MiniCluster::WorkerArgv(const Daemon& d) const {
+  std::vector<std::string> argv = {HayloftBinary("hayloft-worker")};
+  AddSettings(argv,
+              {{"hayloft.worker.address", d.address()},
+               {"hayloft.worker.local.dir", worker_local_dir(d.index)},
+               {"mapreduce.jobtracker.address", jobtracker_address()},
+               {"fs.defaultFS", absl::StrCat("hdfs://", namenode_address())},
+               {"mapreduce.tasktracker.map.tasks.maximum", absl::StrCat(options_.worker_map_slots)},
+               {"mapreduce.tasktracker.reduce.tasks.maximum",
+                absl::StrCat(options_.worker_reduce_slots)},
+               {"hayloft.worker.heartbeat.interval",
+                absl::StrCat(absl::ToInt64Milliseconds(options_.worker_heartbeat_interval), "ms")},
+               {"hayloft.port.file", d.port_file}},
+              options_.worker_conf);
   return argv;
 }
 
@@ -263,6 +323,8 @@ absl::Status MiniCluster::StopDaemon(Daemon& d) {
 
 absl::Status MiniCluster::Shutdown() {
   std::vector<Daemon*> all;
+  for (Daemon& d : workers_) all.push_back(&d);
+  all.push_back(&jobtracker_);
   for (Daemon& d : datanodes_) all.push_back(&d);
   all.push_back(&namenode_);
   std::vector<std::string> problems;
@@ -314,6 +376,46 @@ absl::Status MiniCluster::RestartNamenode() {
 
 absl::Status MiniCluster::KillDatanode(int i) { return KillDaemon(datanode(i)); }
 
+absl::Status MiniCluster::KillWorker(int i) { return KillDaemon(worker(i)); }
+
+absl::Status MiniCluster::RestartWorker(int i) {
+  Daemon& d = worker(i);
+  if (d.process.has_value()) StopDaemon(d).IgnoreError();
+  return StartDaemon(d, WorkerArgv(d));
+}
+
+absl::Status MiniCluster::KillJobtracker() { return KillDaemon(jobtracker_); }
+
+MiniCluster::Daemon& MiniCluster::worker(int i) {
+  CHECK(i >= 1 && i <= options_.num_workers)
+      << "worker index " << i << " out of range: indices are 1-based, 1.."
+      << options_.num_workers;
+  return workers_[static_cast<size_t>(i - 1)];
+}
+
+const MiniCluster::Daemon& MiniCluster::worker(int i) const {
+  return const_cast<MiniCluster*>(this)->worker(i);
+}
+
+std::string MiniCluster::jobtracker_address() const { return jobtracker_.address(); }
+std::string MiniCluster::jobtracker_log_path() const { return jobtracker_.log_path; }
+pid_t MiniCluster::jobtracker_pid() { return DaemonPid(jobtracker_); }
+std::string MiniCluster::worker_address(int i) const { return worker(i).address(); }
+std::string MiniCluster::worker_log_path(int i) const { return worker(i).log_path; }
+pid_t MiniCluster::worker_pid(int i) { return DaemonPid(worker(i)); }
+std::string MiniCluster::worker_local_dir(int i) const {
+  return absl::StrCat(dir_, "/worker-", i, "/local");
+}
+
+absl::StatusOr<std::unique_ptr<JobClient>> MiniCluster::NewJobClient() const {
+  if (options_.num_workers <= 0) {
+    return absl::FailedPreconditionError("this MiniCluster runs no jobtracker (num_workers = 0)");
+  }
+  JobClientOptions opts;
+  opts.jobtracker_address = jobtracker_address();
+  return std::make_unique<JobClient>(std::move(opts));
+}
+
 absl::Status MiniCluster::StopDatanode(int i) { return StopDaemon(datanode(i)); }
 
 absl::Status MiniCluster::RestartDatanode(int i) {
@@ -346,6 +448,24 @@ absl::StatusOr<int> MiniCluster::NumLiveDatanodes() {
   int live = 0;
   for (const DatanodeInfo& dn : report) live += dn.dead() ? 0 : 1;
   return live;
+}
+
+absl::Status MiniCluster::WaitForSafeModeOff(absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  std::string last = "no answer";
+  while (absl::Now() < deadline) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    SetSafeModeRequest req;
+    SetSafeModeResponse resp;
+    grpc::Status s = namenode_stub()->SetSafeMode(&ctx, req, &resp);
+    if (s.ok() && !resp.safe_mode()) return absl::OkStatus();
+    last = s.ok() ? resp.status() : s.error_message();
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat("the namenode is still in safe mode after ", absl::FormatDuration(timeout),
+                   ": ", last));
 }
 
 absl::Status MiniCluster::WaitForLiveDatanodes(int n, absl::Duration timeout) {
@@ -418,6 +538,7 @@ Configuration MiniCluster::ClientConfiguration() const {
   conf.Set("fs.defaultFS", absl::StrCat("hdfs://", namenode_address()));
   conf.Set("dfs.blocksize", absl::StrCat(options_.block_size));
   conf.Set("dfs.replication", absl::StrCat(options_.replication));
+  if (options_.num_workers > 0) conf.Set("mapreduce.jobtracker.address", jobtracker_address());
   return conf;
 }
 

@@ -43,6 +43,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "client/dfs_client.h"
+#include "client/job_client.h"
 #include "common/base/config.h"
 #include "common/base/subprocess.h"
 #include "proto/namenode.grpc.pb.h"
@@ -68,6 +69,17 @@ struct MiniClusterOptions {
   // win over the settings above.
   std::map<std::string, std::string> namenode_conf;
   std::map<std::string, std::string> datanode_conf;
+  // MapReduce: with num_workers > 0, a jobtracker (on 127.0.0.1) and worker i on
+  // 127.0.1.i, beside datanode i (so num_workers <= num_datanodes keeps every
+  // worker next to data).
+  int num_workers = 0;
+  int worker_map_slots = 2;     // mapreduce.tasktracker.map.tasks.maximum
+  int worker_reduce_slots = 1;  // mapreduce.tasktracker.reduce.tasks.maximum
+  absl::Duration worker_heartbeat_interval = absl::Milliseconds(300);
+  // mapred.tasktracker.expiry.interval: a silent worker is lost after this.
+  absl::Duration worker_expiry = absl::Seconds(6);
+  std::map<std::string, std::string> jobtracker_conf;
+  std::map<std::string, std::string> worker_conf;
   // How long Start() and the restarts wait for daemons to serve and register.
   absl::Duration start_timeout = absl::Seconds(60);
   // How long Shutdown() and Stop*() wait after SIGTERM before SIGKILL.
@@ -104,6 +116,11 @@ class MiniCluster {
   // and waits until it serves (it may still be in safe mode).
   absl::Status RestartNamenode();
 
+  absl::Status KillWorker(int i);
+  // Starts worker i again on the same host, port and local dir.
+  absl::Status RestartWorker(int i);
+  absl::Status KillJobtracker();
+
   absl::Status KillDatanode(int i);
   absl::Status StopDatanode(int i);
   // Stops datanode i if it runs, then starts it with the same data dir, host and
@@ -115,6 +132,9 @@ class MiniCluster {
   // (not dead). DeadlineExceeded after `timeout`, saying how many were live and
   // which daemons are not running.
   absl::Status WaitForLiveDatanodes(int n, absl::Duration timeout = absl::Seconds(60));
+  // Polls until the namenode has left safe mode (after a restart it waits for
+  // block reports). DeadlineExceeded with the namenode's reason.
+  absl::Status WaitForSafeModeOff(absl::Duration timeout = absl::Seconds(60));
   // One GetDatanodeReport call.
   absl::StatusOr<std::vector<DatanodeInfo>> GetDatanodeReport();
   absl::StatusOr<int> NumLiveDatanodes();
@@ -140,8 +160,19 @@ class MiniCluster {
   std::string datanode_log_path(int i) const;
   pid_t datanode_pid(int i);
 
+  int num_workers() const { return options_.num_workers; }
+  // "127.0.0.1:<port>". Valid after Start() with num_workers > 0.
+  std::string jobtracker_address() const;
+  std::string jobtracker_log_path() const;
+  pid_t jobtracker_pid();
+  // Worker i (1-based) on 127.0.1.i: its ShuffleService address, log, local dir.
+  std::string worker_address(int i) const;
+  std::string worker_log_path(int i) const;
+  std::string worker_local_dir(int i) const;
+  pid_t worker_pid(int i);
+
   // What a client or the shell should use: fs.defaultFS, dfs.blocksize,
-  // dfs.replication.
+  // dfs.replication (and mapreduce.jobtracker.address with workers).
   Configuration ClientConfiguration() const;
   // Writes ClientConfiguration() as a conf file (key=value lines), for
   // `hayloft --conf FILE fs ...`; empty `path` means dir()/conf/client.conf.
@@ -149,6 +180,8 @@ class MiniCluster {
   absl::StatusOr<std::string> WriteClientConfFile(const std::string& path = "");
   // A DFS client for ClientConfiguration().
   absl::StatusOr<std::unique_ptr<DfsClient>> NewDfsClient() const;
+  // A job client for the jobtracker. FailedPrecondition without workers.
+  absl::StatusOr<std::unique_ptr<JobClient>> NewJobClient() const;
 
  private:
   // One daemon process and how to start it again.
@@ -169,6 +202,11 @@ class MiniCluster {
   absl::Status WriteRackMap();
   std::vector<std::string> NamenodeArgv() const;
   std::vector<std::string> DatanodeArgv(const Daemon& d) const;
+  std::vector<std::string> JobtrackerArgv() const;
+  std::vector<std::string> WorkerArgv(const Daemon& d) const;
+  absl::Status StartMapReduce();
+  Daemon& worker(int i);
+  const Daemon& worker(int i) const;
   absl::Status StartDaemon(Daemon& d, std::vector<std::string> argv);
   absl::Status WaitForPortFile(Daemon& d);
   absl::Status KillDaemon(Daemon& d);
@@ -184,6 +222,8 @@ class MiniCluster {
   std::string dir_;
   Daemon namenode_;
   std::vector<Daemon> datanodes_;    // datanodes_[i - 1] is datanode i
+  Daemon jobtracker_;
+  std::vector<Daemon> workers_;      // workers_[i - 1] is worker i
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<NamenodeService::Stub> stub_;
 };

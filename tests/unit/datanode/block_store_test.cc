@@ -32,7 +32,7 @@ class BlockStoreTest : public ::testing::Test {
 
   void OpenStore() {
     store_.reset();
-    absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open({data_dir_});
+    absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open({{data_dir_}});
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
   }
@@ -233,7 +233,7 @@ TEST_F(BlockStoreTest, RestartFindsFinalizedReplicasAndKeepsUuid) {
 
 TEST_F(BlockStoreTest, SecondStoreOnSameDirIsRefused) {
   OpenStore();
-  absl::StatusOr<std::unique_ptr<BlockStore>> second = BlockStore::Open({data_dir_});
+  absl::StatusOr<std::unique_ptr<BlockStore>> second = BlockStore::Open({{data_dir_}});
   ASSERT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(second.status().message().find("another datanode"), std::string::npos)
       << second.status();
@@ -245,7 +245,7 @@ TEST_F(BlockStoreTest, DataDirUnderRegularFileIsAClearError) {
   ASSERT_GE(fd, 0);
   ::close(fd);
   const std::string dir = file + "/data";
-  absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open({dir});
+  absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open({{dir}});
   ASSERT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(
       s.status().message().find(absl::StrCat("cannot use data dir ", dir, ": Not a directory")),

@@ -98,7 +98,7 @@ class HeartbeaterTest : public ::testing::Test {
     char tmpl[] = "/tmp/heartbeater_test.XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     root_ = tmpl;
-    absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open({root_ + "/data"});
+    absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open({{root_ + "/data"}});
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
     AddReplica(100, 4096);
@@ -129,6 +129,11 @@ class HeartbeaterTest : public ::testing::Test {
       absl::MutexLock lock(&nn_.mu_);
       replicated_.push_back({b.block_id(), targets.size()});
     };
+    hooks.check_volumes = [this] {
+      store_->CheckVolumes();
+      absl::MutexLock lock(&nn_.mu_);
+      ++volume_checks_;
+    };
     heartbeater_ = std::make_unique<Heartbeater>(
         HeartbeaterOptions{interval, absl::Hours(6), absl::Minutes(1)}, store_.get(), &nn_,
         std::move(hooks));
@@ -144,6 +149,7 @@ class HeartbeaterTest : public ::testing::Test {
   FakeNamenode nn_;
   std::unique_ptr<Heartbeater> heartbeater_;
   std::vector<std::pair<uint64_t, size_t>> replicated_;  // guarded by nn_.mu_
+  int volume_checks_ = 0;                                // guarded by nn_.mu_
 };
 
 TEST_F(HeartbeaterTest, RegistersReportsAndHeartbeats) {
@@ -255,6 +261,34 @@ TEST_F(HeartbeaterTest, CarriesOutDeleteAndReplicateCommands) {
   absl::MutexLock lock(&nn_.mu_);
   EXPECT_EQ(nn_.deleted_[0], 100u);
   EXPECT_EQ(replicated_[0], (std::pair<uint64_t, size_t>{101, 2}));
+}
+
+TEST_F(HeartbeaterTest, ChecksVolumesEvenWithoutANamenodeAndReportsFailedOnes) {
+  store_.reset();
+  BlockStoreOptions options;
+  options.data_dirs = {root_ + "/data", root_ + "/data2"};
+  absl::StatusOr<std::unique_ptr<BlockStore>> s = BlockStore::Open(options);
+  ASSERT_TRUE(s.ok()) << s.status();
+  store_ = std::move(*s);
+  {
+    absl::MutexLock lock(&nn_.mu_);
+    nn_.down_ = true;
+  }
+  StartHeartbeater(absl::Milliseconds(5));
+  ASSERT_TRUE(WaitFor([&] {
+    absl::MutexLock lock(&nn_.mu_);
+    return volume_checks_ >= 3;
+  }));
+  std::filesystem::remove_all(root_ + "/data2");
+  ASSERT_TRUE(WaitFor([&] { return store_->num_failed_volumes() == 1; }));
+  {
+    absl::MutexLock lock(&nn_.mu_);
+    nn_.down_ = false;
+  }
+  ASSERT_TRUE(WaitFor([&] {
+    absl::MutexLock lock(&nn_.mu_);
+    return nn_.heartbeats_ >= 1 && nn_.last_heartbeat_.failed_volumes() == 1;
+  }));
 }
 
 }  // namespace

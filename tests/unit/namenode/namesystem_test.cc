@@ -20,6 +20,8 @@ class NamesystemTest : public ::testing::Test {
     options_.name_dir = dir_->path() + "/name";
     options_.superuser = "hdfs";
     options_.min_block_size = 512;
+    options_.safemode_extension = absl::ZeroDuration();
+    options_.replication_interval = absl::Seconds(1);
     Reopen();
   }
 
@@ -246,6 +248,170 @@ TEST_F(NamesystemTest, ContentSummaryCountsFilesAndDirectories) {
   ASSERT_OK_AND_ASSIGN(GetContentSummaryResponse cs, ns_->GetContentSummary(r));
   EXPECT_EQ(cs.file_count(), 2u);
   EXPECT_EQ(cs.directory_count(), 2u);
+}
+
+// A file with one block whose replica lives on datanode `uuid` (registered here).
+class NamesystemBlocksTest : public NamesystemTest {
+ protected:
+  void Register(const std::string& uuid, const std::string& host) {
+    RegisterDatanodeRequest r;
+    r.mutable_id()->set_uuid(uuid);
+    r.mutable_id()->set_host(host);
+    r.mutable_id()->set_rpc_port(9866);
+    r.set_capacity_bytes(1ll << 40);
+    r.set_remaining_bytes(1ll << 40);
+    ns_->RegisterDatanode(r);
+    HeartbeatRequest hb;
+    hb.set_uuid(uuid);
+    hb.set_capacity_bytes(1ll << 40);
+    hb.set_remaining_bytes(1ll << 40);
+    ASSERT_OK(ns_->Heartbeat(hb).status());
+  }
+  // Writes /f with one 1000-byte block reported by every registered node in `on`.
+  Block WriteOneBlockFile(const std::vector<std::string>& on) {
+    EXPECT_OK(Create("/f", false, "w", static_cast<uint32_t>(on.size())).status());
+    AddBlockRequest add;
+    add.set_path("/f");
+    add.set_client_name("w");
+    absl::StatusOr<AddBlockResponse> b = ns_->AddBlock(add);
+    EXPECT_OK(b.status());
+    Block block = b->block().block();
+    block.set_num_bytes(1000);
+    for (const std::string& uuid : on) {
+      IncrementalBlockReportRequest ibr;
+      ibr.set_uuid(uuid);
+      ReplicaReport* rr = ibr.add_received();
+      rr->set_block_id(block.block_id());
+      rr->set_generation_stamp(block.generation_stamp());
+      rr->set_num_bytes(1000);
+      EXPECT_OK(ns_->IncrementalBlockReport(ibr));
+    }
+    CompleteRequest c;
+    c.set_path("/f");
+    c.set_client_name("w");
+    *c.mutable_last() = block;
+    absl::StatusOr<CompleteResponse> done = ns_->Complete(c);
+    EXPECT_TRUE(done.ok() && done->complete());
+    return block;
+  }
+  void FullReport(const std::string& uuid, const Block& b) {
+    BlockReportRequest br;
+    br.set_uuid(uuid);
+    ReplicaReport* rr = br.add_replicas();
+    rr->set_block_id(b.block_id());
+    rr->set_generation_stamp(b.generation_stamp());
+    rr->set_num_bytes(b.num_bytes());
+    ASSERT_OK(ns_->BlockReport(br).status());
+  }
+};
+
+TEST_F(NamesystemBlocksTest, SafeModeRefusesChangesUntilBlocksAreReported) {
+  Register("dn1", "127.0.1.1");
+  Block b = WriteOneBlockFile({"dn1"});
+  EXPECT_FALSE(ns_->in_safe_mode());
+  Reopen();
+  EXPECT_TRUE(ns_->in_safe_mode()) << "a restarted namenode waits for its block";
+  EXPECT_THAT(Mkdirs("/new"), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                       HasSubstr("Name node is in safe mode.")));
+  SetSafeModeRequest get;
+  EXPECT_THAT(ns_->SetSafeMode(get).status(), HasSubstr("needs additional 1 blocks"));
+  Register("dn1", "127.0.1.1");
+  FullReport("dn1", b);
+  EXPECT_FALSE(ns_->in_safe_mode());
+  EXPECT_OK(Mkdirs("/new"));
+}
+
+TEST_F(NamesystemBlocksTest, SafeModeCanBeEnteredAndLeftByHand) {
+  SetSafeModeRequest r;
+  r.set_action(SetSafeModeRequest::ENTER);
+  EXPECT_TRUE(ns_->SetSafeMode(r).safe_mode());
+  EXPECT_THAT(Mkdirs("/x"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(Delete("/", true).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+  r.set_action(SetSafeModeRequest::LEAVE);
+  EXPECT_FALSE(ns_->SetSafeMode(r).safe_mode());
+  EXPECT_OK(Mkdirs("/x"));
+}
+
+TEST_F(NamesystemBlocksTest, CorruptReplicaIsNotLocatedAndIsReplicatedAround) {
+  for (int i = 1; i <= 4; ++i) Register(absl::StrCat("dn", i), absl::StrCat("127.0.1.", i));
+  Block b = WriteOneBlockFile({"dn1", "dn2"});
+  ReportBadBlocksRequest bad;
+  bad.set_uuid("dn1");
+  *bad.add_blocks() = b;
+  ASSERT_OK(ns_->ReportBadBlocks(bad));
+  GetBlockLocationsRequest loc;
+  loc.set_path("/f");
+  ASSERT_OK_AND_ASSIGN(GetBlockLocationsResponse locs, ns_->GetBlockLocations(loc));
+  ASSERT_EQ(locs.blocks(0).locations_size(), 1);
+  EXPECT_EQ(locs.blocks(0).locations(0).id().uuid(), "dn2");
+  EXPECT_FALSE(locs.blocks(0).corrupt());
+  // The monitor asks the good replica's node to copy it to a node without one.
+  ns_->RunMonitorOnce();
+  HeartbeatRequest hb;
+  hb.set_uuid("dn2");
+  ASSERT_OK_AND_ASSIGN(HeartbeatResponse resp, ns_->Heartbeat(hb));
+  ASSERT_EQ(resp.commands_size(), 1);
+  EXPECT_EQ(resp.commands(0).type(), DatanodeCommand::REPLICATE_BLOCKS);
+  for (const DatanodeInfo& t : resp.commands(0).targets()) {
+    EXPECT_NE(t.id().uuid(), "dn1") << "never copy onto the node with the corrupt replica";
+    EXPECT_NE(t.id().uuid(), "dn2");
+  }
+}
+
+TEST_F(NamesystemBlocksTest, AllReplicasCorruptMeansACorruptBlock) {
+  Register("dn1", "127.0.1.1");
+  Block b = WriteOneBlockFile({"dn1"});
+  ReportBadBlocksRequest bad;
+  bad.set_uuid("dn1");
+  *bad.add_blocks() = b;
+  ASSERT_OK(ns_->ReportBadBlocks(bad));
+  GetBlockLocationsRequest loc;
+  loc.set_path("/f");
+  ASSERT_OK_AND_ASSIGN(GetBlockLocationsResponse locs, ns_->GetBlockLocations(loc));
+  EXPECT_TRUE(locs.blocks(0).corrupt());
+  EXPECT_EQ(ns_->GetFsStats().corrupt_blocks(), 1);
+}
+
+TEST_F(NamesystemBlocksTest, StaleGenerationStampReplicaIsDeleted) {
+  Register("dn1", "127.0.1.1");
+  Register("dn2", "127.0.1.2");
+  Block b = WriteOneBlockFile({"dn1"});
+  Block stale = b;
+  stale.set_generation_stamp(b.generation_stamp() - 1);
+  FullReport("dn2", stale);
+  HeartbeatRequest hb;
+  hb.set_uuid("dn2");
+  ASSERT_OK_AND_ASSIGN(HeartbeatResponse resp, ns_->Heartbeat(hb));
+  ASSERT_GE(resp.commands_size(), 1);
+  EXPECT_EQ(resp.commands(0).type(), DatanodeCommand::DELETE_BLOCKS);
+  EXPECT_EQ(resp.commands(0).blocks(0).generation_stamp(), stale.generation_stamp());
+}
+
+TEST_F(NamesystemBlocksTest, IdleRbwLeftoversOfClosedFilesAreDeleted) {
+  Register("dn1", "127.0.1.1");
+  Register("dn2", "127.0.1.2");
+  Block b = WriteOneBlockFile({"dn1"});
+  BlockReportRequest br;
+  br.set_uuid("dn2");
+  ReplicaReport* leftover = br.add_idle_rbw();
+  leftover->set_block_id(b.block_id());
+  leftover->set_generation_stamp(b.generation_stamp());
+  leftover->set_num_bytes(512);
+  ReplicaReport* unknown = br.add_idle_rbw();
+  unknown->set_block_id(b.block_id() + 1000);
+  unknown->set_generation_stamp(1);
+  ASSERT_OK(ns_->BlockReport(br).status());
+  HeartbeatRequest hb;
+  hb.set_uuid("dn2");
+  ASSERT_OK_AND_ASSIGN(HeartbeatResponse resp, ns_->Heartbeat(hb));
+  ASSERT_EQ(resp.commands_size(), 1);
+  EXPECT_EQ(resp.commands(0).type(), DatanodeCommand::DELETE_BLOCKS);
+  EXPECT_EQ(resp.commands(0).blocks_size(), 2);
+  // The leftover is not counted as a replica.
+  GetBlockLocationsRequest loc;
+  loc.set_path("/f");
+  ASSERT_OK_AND_ASSIGN(GetBlockLocationsResponse locs, ns_->GetBlockLocations(loc));
+  EXPECT_EQ(locs.blocks(0).locations_size(), 1);
 }
 
 }  // namespace

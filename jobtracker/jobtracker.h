@@ -1,0 +1,114 @@
+// Jobtracker: the hayloft-jobtracker daemon. Accepts jobs from clients, computes
+// their splits, hands tasks to workers in answer to their heartbeats (see
+// task_scheduler.h), follows attempts to success or failure, commits task and job
+// output in the DFS, and keeps history under /system/history. Lifecycle: Init()
+// (DFS client, topology, listen), Start() (committer and monitor threads, port
+// file), Shutdown().
+//
+// Threads: gRPC handlers (client calls, worker heartbeats) change state under
+// mu_; the committer thread does the DFS renames/deletes the state machine asks
+// for, outside the lock; the monitor thread declares silent workers lost.
+//
+// History: /system/history/<job_id> holds the final JobStatus in protobuf text
+// format, written when the job ends.
+#ifndef HAYLOFT_JOBTRACKER_JOBTRACKER_H_
+#define HAYLOFT_JOBTRACKER_JOBTRACKER_H_
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "client/dfs_client.h"
+#include "common/base/topology.h"
+#include "jobtracker/job.h"
+#include "jobtracker/jobtracker_options.h"
+#include "jobtracker/task_scheduler.h"
+#include "proto/jobtracker.pb.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace hayloft::jobtracker {
+
+class JobtrackerServiceImpl;
+class WorkerProtocolServiceImpl;
+
+// Thread-safe.
+class Jobtracker {
+ public:
+  explicit Jobtracker(JobtrackerOptions options);
+  ~Jobtracker();
+  Jobtracker(const Jobtracker&) = delete;
+  Jobtracker& operator=(const Jobtracker&) = delete;
+
+  absl::Status Init();
+  absl::Status Start();
+  void Shutdown();
+  const std::string& address() const { return address_; }
+
+  // JobtrackerService, minus gRPC (see proto/jobtracker.proto).
+  std::string GetNewJobId();
+  absl::StatusOr<JobStatus> SubmitJob(const SubmitJobRequest& request);
+  absl::StatusOr<JobStatus> GetJobStatus(const std::string& job_id);
+  std::vector<JobStatus> ListJobs(bool all);
+  absl::StatusOr<JobStatus> KillJob(const std::string& job_id);
+  // WorkerProtocolService.
+  WorkerHeartbeatResponse Heartbeat(const WorkerHeartbeatRequest& request);
+
+ private:
+  struct WorkerInfo {
+    std::string host;
+    absl::Time last_seen;
+    bool lost = false;
+  };
+  // DFS work the state machine asks for, done by the committer thread.
+  struct Work {
+    enum Kind { kCommitTask, kCommitJob, kAbortJob } kind;
+    CommitRequest commit;  // job_id is set for every kind
+  };
+
+  void CommitterLoop();
+  void MonitorLoop();
+  void DoWork(const Work& work);
+  // Queues job commit/abort work for jobs that are ready for it.
+  void CheckJobsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Job* FindJobOfAttemptLocked(const std::string& attempt_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  int NumLiveWorkersLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void WriteHistory(const JobStatus& status);
+  absl::StatusOr<JobStatus> ReadHistory(const std::string& job_id);
+  std::string StagingDir(const std::string& job_id);
+
+  const JobtrackerOptions options_;
+  std::string address_;
+  std::string start_stamp_;  // the "<start>" in job ids
+  Topology topology_;
+  std::unique_ptr<TaskScheduler> scheduler_;
+  std::unique_ptr<DfsClient> dfs_;
+  std::unique_ptr<JobtrackerServiceImpl> client_service_;
+  std::unique_ptr<WorkerProtocolServiceImpl> worker_service_;
+  std::unique_ptr<grpc::Server> server_;
+
+  absl::Mutex mu_;
+  int next_job_seq_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<std::string, std::unique_ptr<Job>> jobs_ ABSL_GUARDED_BY(mu_);  // ids sort by age
+  std::map<std::string, bool> finalized_ ABSL_GUARDED_BY(mu_);  // end work queued
+  std::map<std::string, absl::Time> finished_at_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, WorkerInfo> workers_ ABSL_GUARDED_BY(mu_);
+  // Finished jobs read back from history (which never changes once written).
+  std::map<std::string, JobStatus> history_cache_ ABSL_GUARDED_BY(mu_);
+  std::deque<Work> work_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread committer_;
+  std::thread monitor_;
+  bool shut_down_ = false;
+};
+
+}  // namespace hayloft::jobtracker
+
+#endif  // HAYLOFT_JOBTRACKER_JOBTRACKER_H_

@@ -1,0 +1,213 @@
+#include "worker/map_output_collector.h"
+
+#include <cstdio>
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/server/daemon_util.h"
+
+namespace hayloft::worker {
+namespace {
+
+// The values of the current key of a sorted stream. Reading past them leaves the
+// stream on the next key (or at its end).
+class GroupValues final : public mr::ValueIterator {
+ public:
+  GroupValues(RecordStream& in, std::string key, TaskCounters& counters,
+              const std::string& record_counter)
+      : in_(in), key_(std::move(key)), counters_(counters), record_counter_(record_counter) {}
+
+  bool Next(std::string_view& value) override {
+    if (done_) return false;
+    if (first_) {
+      first_ = false;
+    } else {
+      absl::StatusOr<bool> more = in_.Next();
+      if (!more.ok()) {
+        status_ = more.status();
+        done_ = true;
+        ended_ = true;
+        return false;
+      }
+      if (!*more) {
+        done_ = true;
+        ended_ = true;
+        return false;
+      }
+      if (in_.key() != key_) {
+        done_ = true;
+        return false;
+      }
+    }
+    if (!record_counter_.empty()) counters_.Increment(kTaskGroup, record_counter_);
+    value = in_.value();
+    return true;
+  }
+  // Skips values the reducer did not read.
+  void Drain() {
+    std::string_view v;
+    while (Next(v)) {
+    }
+  }
+  bool ended() const { return ended_; }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  RecordStream& in_;
+  const std::string key_;
+  TaskCounters& counters_;
+  const std::string& record_counter_;
+  bool first_ = true;
+  bool done_ = false;
+  bool ended_ = false;  // the stream has no more records
+  absl::Status status_;
+};
+
+// A sorted view of some buffered records.
+class SortedBufferStream final : public RecordStream {
+ public:
+  SortedBufferStream(const std::string& data, std::vector<std::string_view> keys,
+                     std::vector<std::string_view> values)
+      : keys_(std::move(keys)), values_(std::move(values)) {
+    (void)data;
+  }
+  absl::StatusOr<bool> Next() override { return ++pos_ < keys_.size(); }
+  std::string_view key() const override { return keys_[pos_]; }
+  std::string_view value() const override { return values_[pos_]; }
+
+ private:
+  std::vector<std::string_view> keys_, values_;
+  size_t pos_ = static_cast<size_t>(-1);
+};
+
+}  // namespace
+
+absl::Status ReduceStream(RecordStream& input, mr::Reducer& reducer, mr::ReduceContext& ctx,
+                          TaskCounters& counters, const GroupCounters& names) {
+  HL_ASSIGN_OR_RETURN(bool more, input.Next());
+  while (more) {
+    if (!names.groups.empty()) counters.Increment(kTaskGroup, names.groups);
+    std::string key(input.key());  // the stream's view dies as values are read
+    GroupValues values(input, key, counters, names.input_records);
+    reducer.Reduce(key, values, ctx);
+    values.Drain();
+    HL_RETURN_IF_ERROR(values.status());
+    more = !values.ended();
+  }
+  return absl::OkStatus();
+}
+
+MapOutputCollector::MapOutputCollector(MapOutputCollectorOptions options, TaskCounters* counters)
+    : options_(std::move(options)), counters_(counters) {}
+
+absl::Status MapOutputCollector::Collect(int partition, std::string_view key,
+                                         std::string_view value) {
+  if (partition < 0 || partition >= options_.num_partitions) {
+    return absl::InvalidArgumentError(absl::StrCat("illegal partition ", partition, " for key '",
+                                                   std::string(key), "' (", options_.num_partitions,
+                                                   " partitions)"));
+  }
+  meta_.push_back({static_cast<uint32_t>(partition), static_cast<uint32_t>(key.size()),
+                   static_cast<uint32_t>(value.size()), data_.size()});
+  data_.append(key);
+  data_.append(value);
+  counters_->Increment(kTaskGroup, "Map output records");
+  counters_->Increment(kTaskGroup, "Map output bytes",
+                       static_cast<int64_t>(key.size() + value.size()));
+  const int64_t used = static_cast<int64_t>(data_.size() + meta_.size() * sizeof(Meta));
+  if (used >= static_cast<int64_t>(options_.buffer_bytes * options_.spill_percent)) {
+    return SortAndSpill();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MapOutputCollector::SortAndSpill() {
+  const char* base = data_.data();
+  std::sort(meta_.begin(), meta_.end(), [base](const Meta& a, const Meta& b) {
+    if (a.partition != b.partition) return a.partition < b.partition;
+    int c = std::string_view(base + a.offset, a.key_len)
+                .compare(std::string_view(base + b.offset, b.key_len));
+    if (c != 0) return c < 0;
+    return a.offset < b.offset;
+  });
+  Spill spill;
+  spill.path = absl::StrCat(options_.dir, "/spill", spills_.size(), ".out");
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<SegmentFileWriter> out, SegmentFileWriter::Open(spill.path));
+  size_t i = 0;
+  for (int p = 0; p < options_.num_partitions; ++p) {
+    std::vector<std::string_view> keys, values;
+    for (; i < meta_.size() && meta_[i].partition == static_cast<uint32_t>(p); ++i) {
+      keys.emplace_back(base + meta_[i].offset, meta_[i].key_len);
+      values.emplace_back(base + meta_[i].offset + meta_[i].key_len, meta_[i].value_len);
+    }
+    SortedBufferStream sorted(data_, std::move(keys), std::move(values));
+    HL_RETURN_IF_ERROR(WritePartition(sorted, *out));
+    HL_RETURN_IF_ERROR(out->EndSegment());
+  }
+  HL_RETURN_IF_ERROR(out->Close());
+  spill.index = out->index();
+  spills_.push_back(std::move(spill));
+  data_.clear();
+  meta_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status MapOutputCollector::WritePartition(RecordStream& sorted, SegmentFileWriter& out) {
+  if (!options_.new_combiner) {
+    while (true) {
+      HL_ASSIGN_OR_RETURN(bool more, sorted.Next());
+      if (!more) break;
+      out.Append(sorted.key(), sorted.value());
+      counters_->Increment(kTaskGroup, "Spilled Records");
+    }
+    return absl::OkStatus();
+  }
+  std::unique_ptr<mr::Reducer> combiner = options_.new_combiner();
+  TaskCounters* counters = counters_;
+  std::unique_ptr<mr::ReduceContext> ctx = options_.new_combine_context(
+      [&out, counters](std::string_view k, std::string_view v) {
+        out.Append(k, v);
+        counters->Increment(kTaskGroup, "Combine output records");
+        counters->Increment(kTaskGroup, "Spilled Records");
+      });
+  combiner->Setup(*ctx);
+  HL_RETURN_IF_ERROR(ReduceStream(sorted, *combiner, *ctx, *counters_,
+                                  {"", "Combine input records", ""}));
+  combiner->Cleanup(*ctx);
+  return absl::OkStatus();
+}
+
+absl::Status MapOutputCollector::Finish() {
+  if (!meta_.empty() || spills_.empty()) HL_RETURN_IF_ERROR(SortAndSpill());
+  if (spills_.size() == 1) {
+    if (std::rename(spills_[0].path.c_str(), output_path().c_str()) != 0) {
+      return absl::InternalError(absl::StrCat("rename ", spills_[0].path, " to ", output_path()));
+    }
+    return daemon::WriteFileDurably(index_path(), EncodeIndex(spills_[0].index));
+  }
+  return MergeSpills();
+}
+
+absl::Status MapOutputCollector::MergeSpills() {
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<SegmentFileWriter> out,
+                      SegmentFileWriter::Open(output_path()));
+  for (int p = 0; p < options_.num_partitions; ++p) {
+    std::vector<std::unique_ptr<RecordStream>> inputs;
+    for (const Spill& s : spills_) {
+      const SegmentIndexEntry& e = s.index[static_cast<size_t>(p)];
+      if (e.length == 0) continue;
+      HL_ASSIGN_OR_RETURN(std::unique_ptr<RecordStream> in,
+                          NewFileSegmentStream(s.path, e.offset, e.length));
+      inputs.push_back(std::move(in));
+    }
+    std::unique_ptr<RecordStream> merged = NewMergingStream(std::move(inputs));
+    HL_RETURN_IF_ERROR(WritePartition(*merged, *out));
+    HL_RETURN_IF_ERROR(out->EndSegment());
+  }
+  HL_RETURN_IF_ERROR(out->Close());
+  for (const Spill& s : spills_) std::remove(s.path.c_str());
+  return daemon::WriteFileDurably(index_path(), EncodeIndex(out->index()));
+}
+
+}  // namespace hayloft::worker

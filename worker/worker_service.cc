@@ -1,0 +1,16 @@
+#include "worker/worker_service.h"
+
+#include "common/base/grpc_status.h"
+#include "worker/worker.h"
+
+namespace hayloft::worker {
+
+grpc::Status ShuffleServiceImpl::GetMapOutput(grpc::ServerContext* ctx,
+                                              const GetMapOutputRequest* req,
+                                              grpc::ServerWriter<MapOutputChunk>* writer) {
+  return ToGrpcStatus(worker_->ServeMapOutput(*req, [&](const MapOutputChunk& chunk) {
+    return !ctx->IsCancelled() && writer->Write(chunk);
+  }));
+}
+
+}  // namespace hayloft::worker

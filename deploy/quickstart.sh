@@ -105,7 +105,7 @@ cat <<EOF
     hayloft fs -du -h $DEST
     hayloft fsck $DEST -files -blocks -locations
     hayloft dfsadmin -report
-    hayloft fs -rm -r $DEST      (moves it to the trash)
+    hayloft fs -rm -r $DEST      (deletes it; trash comes with the full shell)
   MapReduce:     jobtracker 127.0.0.1:8021 (its web page on :8088 comes in a later issue)
     hayloft jar $BUILD_DIR/lib/grep.so $DEST $DEST-grep 'h[a-z]+'
     hayloft job -list all

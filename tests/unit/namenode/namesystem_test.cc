@@ -1,6 +1,8 @@
 // Namespace operations and their errors, on a real LevelDB store in a temp dir.
 #include "namenode/namesystem.h"
 
+#include <set>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -267,11 +269,13 @@ class NamesystemBlocksTest : public NamesystemTest {
     hb.set_remaining_bytes(1ll << 40);
     ASSERT_OK(ns_->Heartbeat(hb).status());
   }
-  // Writes /f with one 1000-byte block reported by every registered node in `on`.
-  Block WriteOneBlockFile(const std::vector<std::string>& on) {
-    EXPECT_OK(Create("/f", false, "w", static_cast<uint32_t>(on.size())).status());
+  // Writes `path` with one 1000-byte block reported by every node in `on`.
+  Block WriteOneBlockFile(const std::vector<std::string>& on, const std::string& path = "/f",
+                          uint32_t replication = 0) {
+    if (replication == 0) replication = static_cast<uint32_t>(on.size());
+    EXPECT_OK(Create(path, false, "w", replication).status());
     AddBlockRequest add;
-    add.set_path("/f");
+    add.set_path(path);
     add.set_client_name("w");
     absl::StatusOr<AddBlockResponse> b = ns_->AddBlock(add);
     EXPECT_OK(b.status());
@@ -287,7 +291,7 @@ class NamesystemBlocksTest : public NamesystemTest {
       EXPECT_OK(ns_->IncrementalBlockReport(ibr));
     }
     CompleteRequest c;
-    c.set_path("/f");
+    c.set_path(path);
     c.set_client_name("w");
     *c.mutable_last() = block;
     absl::StatusOr<CompleteResponse> done = ns_->Complete(c);
@@ -385,6 +389,29 @@ TEST_F(NamesystemBlocksTest, StaleGenerationStampReplicaIsDeleted) {
   ASSERT_GE(resp.commands_size(), 1);
   EXPECT_EQ(resp.commands(0).type(), DatanodeCommand::DELETE_BLOCKS);
   EXPECT_EQ(resp.commands(0).blocks(0).generation_stamp(), stale.generation_stamp());
+}
+
+TEST_F(NamesystemBlocksTest, BlocksWithFewestLiveReplicasAreReplicatedFirst) {
+  for (int i = 1; i <= 4; ++i) Register(absl::StrCat("dn", i), absl::StrCat("127.0.1.", i));
+  // Four blocks with two live replicas (dn1, dn2) and one with a single one (dn1),
+  // all wanting 3. Each source node takes 2 copies a round: 4 of 5 fit.
+  std::vector<Block> two;
+  for (int i = 0; i < 4; ++i) {
+    two.push_back(WriteOneBlockFile({"dn1", "dn2"}, absl::StrCat("/two", i), 3));
+  }
+  Block one = WriteOneBlockFile({"dn1"}, "/one", 3);
+  ns_->RunMonitorOnce();
+  std::set<uint64_t> scheduled;
+  for (const char* uuid : {"dn1", "dn2"}) {
+    HeartbeatRequest hb;
+    hb.set_uuid(uuid);
+    ASSERT_OK_AND_ASSIGN(HeartbeatResponse resp, ns_->Heartbeat(hb));
+    for (const DatanodeCommand& c : resp.commands()) {
+      if (c.type() == DatanodeCommand::REPLICATE_BLOCKS) scheduled.insert(c.blocks(0).block_id());
+    }
+  }
+  EXPECT_EQ(scheduled.size(), 4u);
+  EXPECT_TRUE(scheduled.count(one.block_id())) << "the block with one replica left goes first";
 }
 
 TEST_F(NamesystemBlocksTest, IdleRbwLeftoversOfClosedFilesAreDeleted) {

@@ -1,5 +1,7 @@
 #include "client/fs_shell.h"
 
+#include <array>
+#include <cmath>
 #include <iostream>
 
 #include "absl/strings/match.h"
@@ -50,6 +52,14 @@ const std::map<std::string, FsShell::Command>& FsShell::Commands() {
       {"-setrep", {"[-R] [-w] <rep> <path> ...", {"-R", "-w"}, 2, SIZE_MAX, &FsShell::Setrep}},
       {"-test", {"-[defswrz] <path>", {"-d", "-e", "-f", "-s", "-z"}, 1, 1, &FsShell::Test}},
       {"-touchz", {"<path> ...", {}, 1, SIZE_MAX, &FsShell::Touchz}},
+      {"-count", {"[-h] [-v] <path> ...", {"-h", "-v"}, 1, SIZE_MAX, &FsShell::Count}},
+      {"-df", {"[-h] [<path> ...]", {"-h"}, 0, SIZE_MAX, &FsShell::Df}},
+      {"-head", {"<file>", {}, 1, 1, &FsShell::Head}},
+      {"-tail", {"<file>", {}, 1, 1, &FsShell::Tail}},
+      {"-text", {"[-ignoreCrc] <src> ...", {"-ignoreCrc"}, 1, SIZE_MAX, &FsShell::Cat}},
+      {"-cp", {"[-f] <src> ... <dst>", {"-f"}, 2, SIZE_MAX, &FsShell::Cp}},
+      {"-getmerge", {"[-nl] [-skip-empty-file] <src> <localdst>", {"-nl", "-skip-empty-file"}, 2,
+                     2, &FsShell::Getmerge}},
   };
   return *commands;
 }
@@ -464,6 +474,57 @@ int FsShell::Touchz(const std::set<std::string>&, const Args& a) {
     o.create_parent = false;
     absl::Status s = client_->WriteFile(p, "", o);
     if (!s.ok()) PathError(p, s);
+  }
+  return ExitCode();
+}
+
+int FsShell::Count(const std::set<std::string>& f, const Args& a) {
+  bool human = f.count("-h") > 0;
+  if (f.count("-v")) {
+    *io_.out << absl::StrFormat("%12s %12s %18s ", "DIR_COUNT", "FILE_COUNT", "CONTENT_SIZE")
+             << "PATHNAME\n";
+  }
+  for (const std::string& p : a) {
+    absl::StatusOr<GetContentSummaryResponse> cs = client_->GetContentSummary(p);
+    if (!cs.ok()) {
+      PathError(p, cs.status());
+      continue;
+    }
+    std::string length = human ? format::Long2String(static_cast<int64_t>(cs->length()), "", 1)
+                               : absl::StrCat(cs->length());
+    *io_.out << absl::StrFormat("%12d %12d %18s ", cs->directory_count(), cs->file_count(),
+                                length)
+             << p << "\n";
+  }
+  return ExitCode();
+}
+
+int FsShell::Df(const std::set<std::string>& f, const Args&) {
+  absl::StatusOr<GetFsStatsResponse> stats = client_->GetFsStats();
+  if (!stats.ok()) {
+    Error(std::string(stats.status().message()));
+    return ExitCode();
+  }
+  bool human = f.count("-h") > 0;
+  auto size = [&](int64_t n) { return human ? format::Long2String(n, "", 1) : absl::StrCat(n); };
+  int64_t capacity = stats->capacity_bytes();
+  double used_pct = capacity <= 0 ? 0.0
+                                  : static_cast<double>(stats->dfs_used_bytes()) * 100.0 /
+                                        static_cast<double>(capacity);
+  std::vector<std::array<std::string, 5>> rows = {
+      {"Filesystem", "Size", "Used", "Available", "Use%"},
+      {absl::StrCat("hdfs://", client_->options().namenode_address), size(capacity),
+       size(stats->dfs_used_bytes()), size(stats->remaining_bytes()),
+       absl::StrFormat("%.0f%%", std::floor(used_pct + 0.5))}};
+  size_t w[5] = {0, 0, 0, 0, 0};
+  for (const auto& r : rows) {
+    for (int i = 0; i < 5; ++i) w[i] = std::max(w[i], r[i].size());
+  }
+  // Hadoop's TableBuilder: first column left-aligned, the numbers right-aligned.
+  for (const auto& r : rows) {
+    *io_.out << absl::StrFormat("%-*s  %*s  %*s  %*s  %*s", w[0], r[0], w[1], r[1], w[2], r[2],
+                                w[3], r[3], w[4], r[4])
+             << "\n";
   }
   return ExitCode();
 }

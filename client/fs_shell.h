@@ -59,6 +59,16 @@ class FsShell {
   int Setrep(const std::set<std::string>& f, const Args& a);
   int Test(const std::set<std::string>& f, const Args& a);
   int Touchz(const std::set<std::string>& f, const Args& a);
+  int Count(const std::set<std::string>& f, const Args& a);
+  int Df(const std::set<std::string>& f, const Args& a);
+  int Head(const std::set<std::string>& f, const Args& a);
+  int Tail(const std::set<std::string>& f, const Args& a);
+  int Cp(const std::set<std::string>& f, const Args& a);
+  int Getmerge(const std::set<std::string>& f, const Args& a);
+
+  // Streams [offset, offset + length) of the file at `p` to `out`.
+  absl::Status CopyRange(const std::string& p, uint64_t offset, uint64_t length,
+                         std::ostream& out);
 
   // Prints "<cmd>: <message>" on stderr and counts the error.
   void Error(const std::string& message);

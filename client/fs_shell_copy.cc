@@ -306,3 +306,128 @@ int FsShell::Cat(const std::set<std::string>&, const Args& a) {
 }
 
 }  // namespace hayloft
+
+namespace hayloft {
+namespace {
+
+// -head and -tail show this much, as HDFS does.
+constexpr uint64_t kHeadTailBytes = 1024;
+
+}  // namespace
+
+absl::Status FsShell::CopyRange(const std::string& p, uint64_t offset, uint64_t length,
+                                std::ostream& out) {
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<DfsInputStream> in, client_->Open(p));
+  HL_RETURN_IF_ERROR(in->Seek(std::min(offset, in->length())));
+  std::string buf(kCopyBufferBytes, '\0');
+  while (length > 0) {
+    HL_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), std::min<uint64_t>(buf.size(), length)));
+    if (n == 0) break;
+    out.write(buf.data(), static_cast<std::streamsize>(n));
+    length -= n;
+  }
+  out.flush();
+  return absl::OkStatus();
+}
+
+int FsShell::Head(const std::set<std::string>&, const Args& a) {
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(a[0]);
+  if (!st.ok()) {
+    PathError(a[0], st.status());
+  } else if (st->is_dir()) {
+    Error(absl::StrCat("`", a[0], "': Is a directory"));
+  } else if (absl::Status s = CopyRange(a[0], 0, kHeadTailBytes, *io_.out); !s.ok()) {
+    PathError(a[0], s);
+  }
+  return ExitCode();
+}
+
+int FsShell::Tail(const std::set<std::string>&, const Args& a) {
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(a[0]);
+  if (!st.ok()) {
+    PathError(a[0], st.status());
+  } else if (st->is_dir()) {
+    Error(absl::StrCat("`", a[0], "': Is a directory"));
+  } else {
+    uint64_t from = st->length() > kHeadTailBytes ? st->length() - kHeadTailBytes : 0;
+    if (absl::Status s = CopyRange(a[0], from, kHeadTailBytes, *io_.out); !s.ok()) PathError(a[0], s);
+  }
+  return ExitCode();
+}
+
+int FsShell::Getmerge(const std::set<std::string>& f, const Args& a) {
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(a[0]);
+  if (!st.ok()) {
+    PathError(a[0], st.status());
+    return ExitCode();
+  }
+  std::vector<std::string> files;
+  if (st->is_dir()) {
+    absl::StatusOr<std::vector<FileStatus>> children = client_->ListStatus(a[0]);
+    if (!children.ok()) {
+      PathError(a[0], children.status());
+      return ExitCode();
+    }
+    std::string dir = *path::Normalize(a[0], client_->working_dir());
+    for (const FileStatus& c : *children) {
+      if (c.is_dir() || (f.count("-skip-empty-file") && c.length() == 0)) continue;
+      files.push_back(path::Join(dir, c.path()));
+    }
+  } else {
+    files.push_back(a[0]);
+  }
+  std::ofstream out(a[1], std::ios::binary | std::ios::trunc);
+  if (!out) {
+    Error(absl::StrCat("`", a[1], "': ", std::strerror(errno)));
+    return ExitCode();
+  }
+  for (const std::string& file : files) {
+    if (absl::Status s = CopyRange(file, 0, UINT64_MAX, out); !s.ok()) PathError(file, s);
+    if (f.count("-nl")) out << "\n";
+  }
+  return ExitCode();
+}
+
+int FsShell::Cp(const std::set<std::string>& f, const Args& a) {
+  const std::string& dst = a.back();
+  absl::StatusOr<FileStatus> dst_st = client_->GetFileInfo(dst);
+  bool dst_is_dir = dst_st.ok() && dst_st->is_dir();
+  if (a.size() > 2 && !dst_is_dir) {
+    if (!dst_st.ok()) {
+      PathError(dst, dst_st.status());
+    } else {
+      Error(absl::StrCat("`", dst, "': Is not a directory"));
+    }
+    return ExitCode();
+  }
+  std::string dst_abs = *path::Normalize(dst, client_->working_dir());
+  for (size_t i = 0; i + 1 < a.size(); ++i) {
+    const std::string& src = a[i];
+    absl::StatusOr<FileStatus> st = client_->GetFileInfo(src);
+    if (!st.ok()) {
+      PathError(src, st.status());
+      continue;
+    }
+    if (st->is_dir()) {
+      Error(absl::StrCat("`", src, "': Is a directory"));
+      continue;
+    }
+    std::string src_abs = *path::Normalize(src, client_->working_dir());
+    std::string target = dst_is_dir ? path::Join(dst_abs, path::Basename(src_abs)) : dst_abs;
+    if (client_->GetFileInfo(target).ok() && f.count("-f") == 0) {
+      Error(absl::StrCat("`", target, "': File exists"));
+      continue;
+    }
+    absl::StatusOr<std::unique_ptr<DfsInputStream>> in = client_->Open(src_abs);
+    if (!in.ok()) {
+      PathError(src, in.status());
+      continue;
+    }
+    absl::Status s = PutFrom(
+        [&](char* buf, size_t n) { return (*in)->Read(buf, n); }, target, f.count("-f") > 0);
+    if (!s.ok()) PathError(src, s);
+  }
+  return ExitCode();
+}
+
+}  // namespace hayloft

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "tests/testing/command.h"
 #include "tests/testing/mini_cluster.h"
@@ -245,6 +246,44 @@ TEST_F(ShellTest, TestTouchzStatDuSetrepRm) {
   r = Fs({"-rm", "-r", "/t"});
   EXPECT_EQ(r.out, "Deleted /t\n");
   EXPECT_EQ(Fs({"-test", "-e", "/t"}).exit_code, 1);
+}
+
+TEST_F(ShellTest, HeadTailCountDfCpGetmergeText) {
+  std::string data;
+  for (int i = 0; i < 400; ++i) data += absl::StrCat("line ", i, "\n");  // > 1 KiB
+  ASSERT_EQ(Fs({"-mkdir", "/m"}).exit_code, 0);
+  ASSERT_EQ(Fs({"-put", "-", "/m/a"}, data).exit_code, 0);
+  ASSERT_EQ(Fs({"-put", "-", "/m/b"}, "bee\n").exit_code, 0);
+  EXPECT_EQ(Fs({"-head", "/m/a"}).out, data.substr(0, 1024));
+  EXPECT_EQ(Fs({"-tail", "/m/a"}).out, data.substr(data.size() - 1024));
+  EXPECT_EQ(Fs({"-tail", "/m/b"}).out, "bee\n");
+  EXPECT_EQ(Fs({"-text", "/m/b"}).out, "bee\n");
+  CommandResult r = Fs({"-head", "/m"});
+  EXPECT_EQ(r.err, "head: `/m': Is a directory\n");
+  // -count: DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME in %12s %12s %18s.
+  r = Fs({"-count", "/m"});
+  EXPECT_EQ(r.out, absl::StrFormat("%12d %12d %18d /m\n", 1, 2, data.size() + 4));
+  r = Fs({"-count", "-v", "/m/b"});
+  EXPECT_EQ(r.out, "   DIR_COUNT   FILE_COUNT       CONTENT_SIZE PATHNAME\n"
+                   "           0            1                  4 /m/b\n");
+  r = Fs({"-df"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, MatchesRegex("Filesystem +Size +Used +Available +Use%\nhdfs://127\\.0\\.0\\.1:"
+                                  "[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+%\n"));
+  // -cp copies bytes, refuses an existing target without -f.
+  EXPECT_EQ(Fs({"-cp", "/m/a", "/m/c"}).exit_code, 0);
+  EXPECT_EQ(Fs({"-cat", "/m/c"}).out, data);
+  r = Fs({"-cp", "/m/b", "/m/c"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "cp: `/m/c': File exists\n");
+  EXPECT_EQ(Fs({"-cp", "-f", "/m/b", "/m/c"}).exit_code, 0);
+  EXPECT_EQ(Fs({"-cat", "/m/c"}).out, "bee\n");
+  // -getmerge concatenates the directory's files in name order.
+  std::string merged = local_->path() + "/merged";
+  ASSERT_EQ(Fs({"-getmerge", "/m", merged}).exit_code, 0);
+  std::ifstream in(merged, std::ios::binary);
+  std::string got((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(got, data + "bee\n" + "bee\n");
 }
 
 TEST_F(ShellTest, UnknownCommandsAndOptionsAreUsageErrors) {

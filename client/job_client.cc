@@ -1,11 +1,9 @@
 #include "client/job_client.h"
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "common/base/grpc_status.h"
 #include "common/base/host_port.h"
 #include "common/base/status_macros.h"
+#include "common/rpc/retry_policy.h"
 #include "common/rpc/rpc_util.h"
 
 namespace hayloft {
@@ -25,31 +23,9 @@ JobClient::JobClient(JobClientOptions options)
 
 absl::Status JobClient::Invoke(const std::function<grpc::Status(grpc::ClientContext*)>& call,
                                bool idempotent) {
-  absl::Time give_up = absl::Now() + options_.connect_timeout;
-  absl::Duration backoff = absl::Milliseconds(50);
-  while (true) {
-    grpc::ClientContext ctx;
-    rpc::SetDeadline(&ctx, options_.rpc_timeout);
-    grpc::Status s = call(&ctx);
-    if (s.ok()) return absl::OkStatus();
-    bool never_sent = s.error_code() == grpc::StatusCode::UNAVAILABLE &&
-                      (absl::StrContains(s.error_message(), "failed to connect") ||
-                       absl::StrContains(s.error_message(), "Connection refused"));
-    bool retry = s.error_code() == grpc::StatusCode::UNAVAILABLE && (idempotent || never_sent);
-    if (retry && absl::Now() + backoff < give_up) {
-      absl::SleepFor(backoff);
-      backoff = std::min(backoff * 2, absl::Milliseconds(500));
-      continue;
-    }
-    if (s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-        s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      return absl::UnavailableError(absl::StrCat(
-          "Call to jobtracker ", options_.jobtracker_address, " failed: ", s.error_message(),
-          ". Is the jobtracker running? (check `hayloft cluster status` and "
-          "mapreduce.jobtracker.address)"));
-    }
-    return FromGrpcStatus(s);
-  }
+  return rpc::CallWithRetry({options_.rpc_timeout, options_.connect_timeout, "jobtracker",
+                             options_.jobtracker_address, "mapreduce.jobtracker.address"},
+                            call, idempotent);
 }
 
 absl::StatusOr<std::string> JobClient::GetNewJobId(const std::string& user) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/rpc/retry_policy.h"
 #include "proto/namenode.grpc.pb.h"
 
 namespace hayloft {
@@ -41,8 +42,7 @@ class NamenodeClient {
                       bool idempotent);
 
   const std::string address_;
-  const absl::Duration rpc_timeout_;
-  const absl::Duration connect_timeout_;
+  const rpc::RetryPolicy policy_;
   std::unique_ptr<NamenodeService::Stub> stub_;
 };
 

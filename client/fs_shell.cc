@@ -245,33 +245,39 @@ int FsShell::Rmdir(const std::set<std::string>& f, const Args& a) {
   return ExitCode();
 }
 
+std::optional<FsShell::Destination> FsShell::ResolveDestination(const std::string& dst,
+                                                               size_t num_sources) {
+  absl::StatusOr<std::string> abs = path::Normalize(dst, client_->working_dir());
+  if (!abs.ok()) {
+    PathError(dst, abs.status());
+    return std::nullopt;
+  }
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(*abs);
+  Destination d{*abs, st.ok(), st.ok() && st->is_dir()};
+  if (num_sources > 1 && !d.is_dir) {
+    if (!st.ok()) {
+      PathError(dst, st.status());
+    } else {
+      Error(absl::StrCat("`", dst, "': Is not a directory"));
+    }
+    return std::nullopt;
+  }
+  if (!d.exists && !client_->GetFileInfo(path::Parent(d.abs)).ok()) {
+    Error(absl::StrCat("`", dst, "': No such file or directory: `", Qualified(dst), "'"));
+    return std::nullopt;
+  }
+  return d;
+}
+
 int FsShell::Mv(const std::set<std::string>&, const Args& a) {
   const std::string& dst = a.back();
-  absl::StatusOr<FileStatus> dst_st = client_->GetFileInfo(dst);
-  bool dst_is_dir = dst_st.ok() && dst_st->is_dir();
-  if (a.size() > 2) {
-    if (!dst_st.ok()) {
-      PathError(dst, dst_st.status());
-      return ExitCode();
-    }
-    if (!dst_is_dir) {
-      Error(absl::StrCat("`", dst, "': Is not a directory"));
-      return ExitCode();
-    }
-  } else if (dst_st.ok() && !dst_is_dir) {
+  std::optional<Destination> d = ResolveDestination(dst, a.size() - 1);
+  if (!d) return ExitCode();
+  if (a.size() == 2 && d->exists && !d->is_dir) {
     Error(absl::StrCat("`", dst, "': File exists"));
     return ExitCode();
-  } else if (!dst_st.ok()) {
-    absl::StatusOr<std::string> abs = path::Normalize(dst, client_->working_dir());
-    if (!abs.ok()) {
-      PathError(dst, abs.status());
-      return ExitCode();
-    }
-    if (!client_->GetFileInfo(path::Parent(*abs)).ok()) {
-      Error(absl::StrCat("`", dst, "': No such file or directory: `", Qualified(dst), "'"));
-      return ExitCode();
-    }
   }
+  bool dst_is_dir = d->is_dir;
   for (size_t i = 0; i + 1 < a.size(); ++i) {
     const std::string& src = a[i];
     absl::StatusOr<FileStatus> st = client_->GetFileInfo(src);

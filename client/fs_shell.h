@@ -6,6 +6,7 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -75,6 +76,17 @@ class FsShell {
   void PathError(const std::string& path, const absl::Status& s);
   int ExitCode() const { return errors_ == 0 ? 0 : 1; }
   int UsageError(const std::string& cmd, const std::string& message);
+
+  // Where a copy or move of `num_sources` sources goes, checked as Hadoop's
+  // CommandWithDestination does: several sources need an existing directory; a
+  // destination that does not exist needs its parent. Prints the error and
+  // returns nullopt when the command cannot go ahead.
+  struct Destination {
+    std::string abs;   // normalized path
+    bool exists = false;
+    bool is_dir = false;
+  };
+  std::optional<Destination> ResolveDestination(const std::string& dst, size_t num_sources);
 
   void LsDir(const std::string& display, const std::string& path, bool recursive,
              format::LsFormatter* fmt);

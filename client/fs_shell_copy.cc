@@ -93,21 +93,10 @@ int FsShell::Put(const std::set<std::string>& f, const Args& a) {
   bool overwrite = f.count("-f") > 0;
   Args srcs(a.begin(), a.end() - (a.size() > 1 ? 1 : 0));
   std::string dst = a.size() > 1 ? a.back() : ".";
-  absl::StatusOr<FileStatus> dst_st = client_->GetFileInfo(dst);
-  bool dst_is_dir = dst_st.ok() && dst_st->is_dir();
-  if (srcs.size() > 1 && !dst_is_dir) {
-    if (!dst_st.ok()) {
-      PathError(dst, dst_st.status());
-    } else {
-      Error(absl::StrCat("`", dst, "': Is not a directory"));
-    }
-    return ExitCode();
-  }
-  std::string dst_abs = *path::Normalize(dst, client_->working_dir());
-  if (!dst_st.ok() && !client_->GetFileInfo(path::Parent(dst_abs)).ok()) {
-    Error(absl::StrCat("`", dst, "': No such file or directory: `", Qualified(dst), "'"));
-    return ExitCode();
-  }
+  std::optional<Destination> d = ResolveDestination(dst, srcs.size());
+  if (!d) return ExitCode();
+  bool dst_is_dir = d->is_dir;
+  const std::string& dst_abs = d->abs;
   std::function<void(const std::string&, const std::string&, const std::string&)> copy =
       [&](const std::string& src, const std::string& target, const std::string& display) {
         absl::StatusOr<FileStatus> t = client_->GetFileInfo(target);
@@ -390,17 +379,10 @@ int FsShell::Getmerge(const std::set<std::string>& f, const Args& a) {
 
 int FsShell::Cp(const std::set<std::string>& f, const Args& a) {
   const std::string& dst = a.back();
-  absl::StatusOr<FileStatus> dst_st = client_->GetFileInfo(dst);
-  bool dst_is_dir = dst_st.ok() && dst_st->is_dir();
-  if (a.size() > 2 && !dst_is_dir) {
-    if (!dst_st.ok()) {
-      PathError(dst, dst_st.status());
-    } else {
-      Error(absl::StrCat("`", dst, "': Is not a directory"));
-    }
-    return ExitCode();
-  }
-  std::string dst_abs = *path::Normalize(dst, client_->working_dir());
+  std::optional<Destination> d = ResolveDestination(dst, a.size() - 1);
+  if (!d) return ExitCode();
+  bool dst_is_dir = d->is_dir;
+  const std::string& dst_abs = d->abs;
   for (size_t i = 0; i + 1 < a.size(); ++i) {
     const std::string& src = a[i];
     absl::StatusOr<FileStatus> st = client_->GetFileInfo(src);

@@ -153,6 +153,26 @@ class DfsClientImpl final : public DfsClient {
     return namenode_.Call(&Stub::SetReplication, req, true).status();
   }
 
+  absl::Status SetPermission(const std::string& p, uint32_t permission) override {
+    HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
+    SetPermissionRequest req;
+    SetHeader(req.mutable_header());
+    req.set_path(path);
+    req.set_permission(permission);
+    return namenode_.Call(&Stub::SetPermission, req, true).status();
+  }
+
+  absl::Status SetOwner(const std::string& p, const std::string& owner,
+                        const std::string& group) override {
+    HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
+    SetOwnerRequest req;
+    SetHeader(req.mutable_header());
+    req.set_path(path);
+    req.set_owner(owner);
+    req.set_group(group);
+    return namenode_.Call(&Stub::SetOwner, req, true).status();
+  }
+
   absl::StatusOr<GetContentSummaryResponse> GetContentSummary(const std::string& p) override {
     HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
     GetContentSummaryRequest req;

@@ -93,6 +93,11 @@ class DfsClient {
   // Returns false if nothing was there.
   virtual absl::StatusOr<bool> Delete(const std::string& path, bool recursive) = 0;
   virtual absl::Status SetReplication(const std::string& path, uint32_t replication) = 0;
+  // chmod: `permission` holds the mode bits and the sticky bit (01000).
+  virtual absl::Status SetPermission(const std::string& path, uint32_t permission) = 0;
+  // chown/chgrp: an empty owner or group stays as it is (not both empty).
+  virtual absl::Status SetOwner(const std::string& path, const std::string& owner,
+                                const std::string& group) = 0;
   virtual absl::StatusOr<GetContentSummaryResponse> GetContentSummary(
       const std::string& path) = 0;
   virtual absl::StatusOr<GetBlockLocationsResponse> GetBlockLocations(

@@ -60,6 +60,10 @@ const std::map<std::string, FsShell::Command>& FsShell::Commands() {
       {"-cp", {"[-f] <src> ... <dst>", {"-f"}, 2, SIZE_MAX, &FsShell::Cp}},
       {"-getmerge", {"[-nl] [-skip-empty-file] <src> <localdst>", {"-nl", "-skip-empty-file"}, 2,
                      2, &FsShell::Getmerge}},
+      {"-chmod", {"[-R] <MODE[,MODE]... | OCTALMODE> PATH...", {"-R"}, 2, SIZE_MAX,
+                  &FsShell::Chmod}},
+      {"-chown", {"[-R] [OWNER][:[GROUP]] PATH...", {"-R"}, 2, SIZE_MAX, &FsShell::Chown}},
+      {"-chgrp", {"[-R] GROUP PATH...", {"-R"}, 2, SIZE_MAX, &FsShell::Chgrp}},
   };
   return *commands;
 }
@@ -184,7 +188,14 @@ int FsShell::Mkdir(const std::set<std::string>& f, const Args& a) {
       PathError(p, st.status());
       continue;
     }
-    absl::Status s = client_->Mkdirs(p, parents);
+    // Without -p the parent must exist, checked first as Hadoop's Mkdir does (so a
+    // missing parent reads "No such file", not a permission error on an ancestor).
+    absl::Status s = absl::OkStatus();
+    if (!parents) {
+      absl::StatusOr<std::string> abs = path::Normalize(p, client_->working_dir());
+      if (abs.ok()) s = client_->GetFileInfo(path::Parent(*abs)).status();
+    }
+    if (s.ok()) s = client_->Mkdirs(p, parents);
     if (absl::IsNotFound(s)) {
       Error(absl::StrCat("`", p, "': No such file or directory"));
     } else if (absl::IsAlreadyExists(s) ||

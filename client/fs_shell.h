@@ -66,6 +66,20 @@ class FsShell {
   int Tail(const std::set<std::string>& f, const Args& a);
   int Cp(const std::set<std::string>& f, const Args& a);
   int Getmerge(const std::set<std::string>& f, const Args& a);
+  // -chmod, -chown, -chgrp (fs_shell_permissions.cc).
+  int Chmod(const std::set<std::string>& f, const Args& a);
+  int Chown(const std::set<std::string>& f, const Args& a);
+  int Chgrp(const std::set<std::string>& f, const Args& a);
+  // Sets owner and/or group (empty: unchanged) of every path, as Hadoop's Chown.
+  void ChangeOwner(const std::string& owner, const std::string& group, bool recursive,
+                   const Args& paths);
+  // Calls fn(display path, absolute path, status) for each path, and with
+  // `recursive` for everything below each directory, parents first. Errors on a
+  // path are printed and counted; the walk goes on.
+  using PathFn = std::function<void(const std::string&, const std::string&, const FileStatus&)>;
+  void ForEachPath(const Args& paths, bool recursive, const PathFn& fn);
+  void VisitPath(const std::string& display, const std::string& abs, const FileStatus& st,
+                 bool recursive, const PathFn& fn);
 
   // Streams [offset, offset + length) of the file at `p` to `out`.
   absl::Status CopyRange(const std::string& p, uint64_t offset, uint64_t length,

@@ -44,6 +44,14 @@ absl::StatusOr<NamenodeOptions> NamenodeOptions::FromConfig(const Configuration&
   o.http_address = http.ToString();
   o.http_port_file = conf.GetString("hayloft.http.port.file", "");
   o.superuser = CurrentUser();
+  HL_ASSIGN_OR_RETURN(o.permissions_enabled, conf.GetBool("dfs.permissions.enabled", true));
+  o.supergroup = conf.GetString("dfs.permissions.superusergroup", "supergroup");
+  if (o.supergroup.empty()) {
+    return absl::InvalidArgumentError("dfs.permissions.superusergroup must not be empty");
+  }
+  HL_ASSIGN_OR_RETURN(o.groups_cache_ttl,
+                      conf.GetDuration("hadoop.security.groups.cache.secs", absl::Seconds(300),
+                                       absl::Seconds(1)));
   HL_ASSIGN_OR_RETURN(int64_t repl, conf.GetInt64("dfs.replication", 3));
   HL_ASSIGN_OR_RETURN(int64_t max_repl, conf.GetInt64("dfs.replication.max", 512));
   HL_ASSIGN_OR_RETURN(int64_t min_repl, conf.GetInt64("dfs.namenode.replication.min", 1));

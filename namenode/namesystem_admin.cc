@@ -89,7 +89,10 @@ void Namesystem::MaybeLeaveSafeModeLocked(absl::Time now) {
             << " datanodes";
 }
 
-SetSafeModeResponse Namesystem::SetSafeMode(const SetSafeModeRequest& req) {
+absl::StatusOr<SetSafeModeResponse> Namesystem::SetSafeMode(const SetSafeModeRequest& req) {
+  if (req.action() != SetSafeModeRequest::GET) {
+    HL_RETURN_IF_ERROR(CheckerFor(req.header()).CheckSuperuser());
+  }
   absl::MutexLock lock(&mu_);
   if (req.action() == SetSafeModeRequest::ENTER && safe_mode_ != SafeModeState::kManual) {
     safe_mode_ = SafeModeState::kManual;
@@ -127,7 +130,12 @@ int Namesystem::LiveReplicasLocked(const BlockRecord& r) {
   return n;
 }
 
-absl::Status Namesystem::RefreshNodes() {
+absl::Status Namesystem::RefreshNodes(const RefreshNodesRequest& req) {
+  HL_RETURN_IF_ERROR(CheckerFor(req.header()).CheckSuperuser());
+  return ReloadExcludedHosts();
+}
+
+absl::Status Namesystem::ReloadExcludedHosts() {
   absl::flat_hash_set<std::string> hosts;
   if (!options_.hosts_exclude_file.empty()) {
     std::ifstream in(options_.hosts_exclude_file);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
+#include "common/base/status_macros.h"
 #include "namenode/namesystem.h"
 
 namespace hayloft {
@@ -342,7 +343,9 @@ void Namesystem::DeleteExcessReplicaLocked(uint64_t block_id, BlockRecord* r) {
   victim->pending_deletes.push_back(b);
 }
 
-GetDatanodeReportResponse Namesystem::GetDatanodeReport() {
+absl::StatusOr<GetDatanodeReportResponse> Namesystem::GetDatanodeReport(
+    const GetDatanodeReportRequest& req) {
+  HL_RETURN_IF_ERROR(CheckerFor(req.header()).CheckSuperuser());
   absl::ReaderMutexLock lock(&mu_);
   GetDatanodeReportResponse resp;
   for (DatanodeDescriptor* d : datanodes_.All()) {

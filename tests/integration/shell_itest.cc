@@ -27,7 +27,10 @@ using ::testing::StartsWith;
 class ShellTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    cluster_ = new MiniCluster();
+    // The cluster runs as "tester", the user the commands run as: like a
+    // developer on their own cluster, they are the superuser (permissions
+    // themselves: permissions_itest).
+    cluster_ = new MiniCluster(testing::MiniClusterOptions{.user = "tester"});
     ASSERT_OK(cluster_->Start());
     ASSERT_OK_AND_ASSIGN(conf_path_, cluster_->WriteClientConfFile());
     local_ = new testing::TempDir(*testing::TempDir::Create("shell_itest_local"));

@@ -31,6 +31,8 @@ absl::Status Namenode::Start() {
   HL_ASSIGN_OR_RETURN(HostPort hp, HostPort::Parse(options_.rpc_address, 8020));
   hp.port = port_;
   monitor_ = std::thread([this] { MonitorLoop(); });
+  trash_emptier_ = std::make_unique<TrashEmptier>(namesystem_.get(), options_);
+  trash_emptier_->Start();
   if (!options_.port_file.empty()) {
     HL_RETURN_IF_ERROR(daemon::WriteFileDurably(options_.port_file, hp.ToString()));
   }
@@ -54,6 +56,7 @@ void Namenode::Shutdown() {
     server_.reset();
   }
   if (monitor_.joinable()) monitor_.join();
+  if (trash_emptier_ != nullptr) trash_emptier_->Stop();
 }
 
 }  // namespace hayloft

@@ -95,14 +95,17 @@ absl::Status TrashPolicy::MakeTrashParent(std::string* base, std::string* target
     absl::Status s = fs_->Mkdirs(*base, kTrashPermission);
     if (s.ok()) return s;
     if (!absl::IsAlreadyExists(s) && !absl::IsFailedPrecondition(s)) return s;
-    // A file is in the way: HDFS renames the trash target instead, appending the
-    // time in ms to the component that is a file.
+    // Is a file in the way (the deepest existing prefix)? Then HDFS renames the
+    // trash target instead, appending the time in ms to that component. Anything
+    // else (safe mode, say) is a plain failure.
     std::string existing = *base;
-    while (true) {
-      HL_ASSIGN_OR_RETURN(bool exists, Exists(existing));
-      if (exists || existing == "/") break;
+    absl::StatusOr<FileStatus> st = fs_->GetFileInfo(existing);
+    while (absl::IsNotFound(st.status()) && existing != "/") {
       existing = path::Parent(existing);
+      st = fs_->GetFileInfo(existing);
     }
+    HL_RETURN_IF_ERROR(st.status());
+    if (st->is_dir()) return s;
     std::string renamed =
         absl::StrCat(existing, absl::ToUnixMillis(options_.now()));
     *base = absl::StrCat(renamed, base->substr(existing.size()));

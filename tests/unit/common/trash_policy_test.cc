@@ -156,6 +156,26 @@ TEST_F(TrashPolicyTest, FileInTheWayOfTheTrashDirectoryIsSidesteppedByRenaming) 
   EXPECT_EQ(to, "/user/x/.Trash/Current/d1704450600000/f");
 }
 
+// A namespace that refuses every change, as a namenode in safe mode does.
+class ReadOnlyTrashFs : public FakeTrashFs {
+ public:
+  absl::Status Mkdirs(const std::string&, uint32_t) override {
+    return absl::FailedPreconditionError("Cannot create directory: Name node is in safe mode.");
+  }
+};
+
+TEST_F(TrashPolicyTest, MkdirsFailuresOtherThanAFileInTheWayAreReported) {
+  ReadOnlyTrashFs fs;
+  fs.AddFile("/a");
+  TrashPolicy trash(&fs, Options());
+  absl::StatusOr<std::optional<std::string>> r = trash.MoveToTrash("/a", "x", false);
+  EXPECT_THAT(r.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(r.status().message(),
+            "Failed to move hdfs://nn:8020/a to trash hdfs://nn:8020/user/x/.Trash/Current/a: "
+            "Cannot create directory: Name node is in safe mode.");
+  EXPECT_TRUE(fs.Has("/a"));
+}
+
 TEST_F(TrashPolicyTest, PathsInTheTrashAreNotMovedAndOffMeansOff) {
   fs_.AddDir("/user/x/.Trash/Current");
   fs_.AddFile("/user/x/.Trash/Current/a");

@@ -63,88 +63,81 @@ bool GlobPattern::HasGlobChars(absl::string_view glob) {
   return false;
 }
 
+namespace {
+
+// The code point that starts at glob[*i]; advances *i past it.
+char32_t NextChar(absl::string_view glob, size_t* i) {
+  size_t len = 1;
+  while (*i + len < glob.size() && (static_cast<unsigned char>(glob[*i + len]) & 0xC0) == 0x80) {
+    ++len;
+  }
+  char32_t c = Decode(glob.substr(*i, len))[0];
+  *i += len;
+  return c;
+}
+
+}  // namespace
+
+absl::StatusOr<GlobPattern::Token> GlobPattern::CompileSet(absl::string_view glob, size_t* i) {
+  const size_t start = *i;
+  Token t{Kind::kSet};
+  ++*i;
+  if (*i < glob.size() && (glob[*i] == '^' || glob[*i] == '!')) {
+    t.negated = true;
+    ++*i;
+  }
+  // The set's characters with escapes resolved, and whether each was escaped (an
+  // escaped '-' is not a range).
+  std::vector<std::pair<char32_t, bool>> items;
+  while (true) {
+    if (*i >= glob.size()) return SyntaxError("Unclosed character class", glob, glob.size());
+    char d = glob[*i];
+    // A ']' first in the set is one of its characters, as in POSIX.
+    if (d == ']' && !items.empty()) break;
+    if (d == '[') return SyntaxError("Unclosed character class", glob, *i);
+    bool escaped = d == '\\';
+    if (escaped && ++*i >= glob.size()) {
+      return SyntaxError("Missing escaped character", glob, *i);
+    }
+    items.push_back({NextChar(glob, i), escaped});
+  }
+  ++*i;  // the ']'
+  for (size_t k = 0; k < items.size(); ++k) {
+    bool range = k + 2 < items.size() && items[k + 1].first == U'-' && !items[k + 1].second;
+    if (!range) {
+      t.ranges.push_back({items[k].first, items[k].first});
+      continue;
+    }
+    if (items[k].first > items[k + 2].first) {
+      return SyntaxError("Illegal character range", glob, start);
+    }
+    t.ranges.push_back({items[k].first, items[k + 2].first});
+    k += 2;
+  }
+  return t;
+}
+
 absl::StatusOr<GlobPattern> GlobPattern::Compile(absl::string_view glob) {
   GlobPattern p;
   p.literal_ = Unescape(glob);
-  // Positions are kept in bytes of `glob` for the error messages.
+  // Positions are bytes of `glob`, for the error messages.
   for (size_t i = 0; i < glob.size();) {
     char c = glob[i];
-    if (c == '\\') {
-      if (i + 1 >= glob.size()) return SyntaxError("Missing escaped character", glob, i + 1);
-      // The escaped character may be multi-byte: decode from here.
-      std::u32string rest = Decode(glob.substr(i + 1, 4));
-      size_t len = 1;
-      while (i + 1 + len < glob.size() &&
-             (static_cast<unsigned char>(glob[i + 1 + len]) & 0xC0) == 0x80) {
-        ++len;
-      }
-      p.tokens_.push_back({Kind::kChar, rest[0]});
-      i += 1 + len;
-      continue;
-    }
     if (c == '*' || c == '?') {
       p.tokens_.push_back({c == '*' ? Kind::kStar : Kind::kAny});
       p.has_wildcard_ = true;
       ++i;
-      continue;
-    }
-    if (c == '[') {
-      size_t start = i;
-      Token t{Kind::kSet};
-      ++i;
-      if (i < glob.size() && (glob[i] == '^' || glob[i] == '!')) {
-        t.negated = true;
-        ++i;
-      }
-      bool closed = false;
-      bool first = true;
-      // Collect the set's characters (escapes resolved), then build ranges.
-      std::vector<std::pair<char32_t, bool>> items;  // char, was escaped
-      while (i < glob.size()) {
-        char d = glob[i];
-        if (d == ']' && !first) {
-          closed = true;
-          ++i;
-          break;
-        }
-        if (d == '[') return SyntaxError("Unclosed character class", glob, i);
-        first = false;
-        bool escaped = false;
-        if (d == '\\') {
-          if (i + 1 >= glob.size()) return SyntaxError("Missing escaped character", glob, i + 1);
-          ++i;
-          escaped = true;
-        }
-        size_t len = 1;
-        while (i + len < glob.size() && (static_cast<unsigned char>(glob[i + len]) & 0xC0) == 0x80) {
-          ++len;
-        }
-        items.push_back({Decode(glob.substr(i, len))[0], escaped});
-        i += len;
-      }
-      if (!closed) return SyntaxError("Unclosed character class", glob, glob.size());
-      for (size_t k = 0; k < items.size(); ++k) {
-        bool range = k + 2 < items.size() && items[k + 1].first == U'-' && !items[k + 1].second;
-        if (range) {
-          if (items[k].first > items[k + 2].first) {
-            return SyntaxError("Illegal character range", glob, start);
-          }
-          t.ranges.push_back({items[k].first, items[k + 2].first});
-          k += 2;
-        } else {
-          t.ranges.push_back({items[k].first, items[k].first});
-        }
-      }
-      p.tokens_.push_back(std::move(t));
+    } else if (c == '[') {
+      absl::StatusOr<Token> set = CompileSet(glob, &i);
+      if (!set.ok()) return set.status();
+      p.tokens_.push_back(std::move(*set));
       p.has_wildcard_ = true;
-      continue;
+    } else {
+      if (c == '\\' && ++i >= glob.size()) {
+        return SyntaxError("Missing escaped character", glob, i);
+      }
+      p.tokens_.push_back({Kind::kChar, NextChar(glob, &i)});
     }
-    size_t len = 1;
-    while (i + len < glob.size() && (static_cast<unsigned char>(glob[i + len]) & 0xC0) == 0x80) {
-      ++len;
-    }
-    p.tokens_.push_back({Kind::kChar, Decode(glob.substr(i, len))[0]});
-    i += len;
   }
   return p;
 }

@@ -45,6 +45,8 @@ class GlobPattern {
     std::vector<Range> ranges;  // kSet
   };
 
+  // The set starting at glob[*i] == '['; advances *i past its ']'.
+  static absl::StatusOr<Token> CompileSet(absl::string_view glob, size_t* i);
   bool MatchFrom(size_t token, const std::u32string& name, size_t pos) const;
   static bool InSet(const Token& t, char32_t c);
 

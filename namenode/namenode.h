@@ -15,6 +15,7 @@
 #include "namenode/namenode_options.h"
 #include "namenode/namenode_service.h"
 #include "namenode/namesystem.h"
+#include "namenode/trash_emptier.h"
 
 namespace hayloft {
 
@@ -45,6 +46,7 @@ class Namenode {
   int port_ = 0;
   absl::Notification stop_;
   std::thread monitor_;
+  std::unique_ptr<TrashEmptier> trash_emptier_;
 };
 
 }  // namespace hayloft

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/host_port.h"
 #include "common/base/status_macros.h"
+#include "common/fs/trash_policy.h"
 
 namespace hayloft {
 namespace {
@@ -104,6 +105,9 @@ absl::StatusOr<NamenodeOptions> NamenodeOptions::FromConfig(const Configuration&
   HL_ASSIGN_OR_RETURN(o.lease_hard_limit,
                       conf.GetDuration("dfs.namenode.lease-hard-limit-sec", absl::Minutes(20),
                                        absl::Seconds(1)));
+  HL_ASSIGN_OR_RETURN(o.trash_interval, TrashIntervalFromConfig(conf, "fs.trash.interval", 1440));
+  HL_ASSIGN_OR_RETURN(o.trash_checkpoint_interval,
+                      TrashIntervalFromConfig(conf, "fs.trash.checkpoint.interval", 0));
   if (o.heartbeat_interval <= absl::ZeroDuration() ||
       o.replication_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("heartbeat and redundancy intervals must be positive");

@@ -47,6 +47,12 @@ struct NamenodeOptions {
   // recovers and closes it after the hard limit (dfs.namenode.lease-hard-limit-sec).
   absl::Duration lease_soft_limit = absl::Seconds(60);
   absl::Duration lease_hard_limit = absl::Minutes(20);
+  // Trash (fs.trash.interval, fs.trash.checkpoint.interval; minutes, fractions
+  // allowed as Hadoop reads them as floats): clients use the namenode's interval
+  // when it is not 0, and the namenode's trash emptier checkpoints every user's
+  // trash and deletes old checkpoints.
+  absl::Duration trash_interval = absl::Minutes(1440);
+  absl::Duration trash_checkpoint_interval = absl::ZeroDuration();
 
   // HDFS: a datanode is dead after 2 x recheck interval + 10 x heartbeat interval.
   absl::Duration dead_node_timeout() const {

@@ -125,6 +125,12 @@ grpc::Status NamenodeServiceImpl::GetAdditionalDatanode(grpc::ServerContext*,
                                                         GetAdditionalDatanodeResponse* resp) {
   return Reply(ns_->GetAdditionalDatanode(*req), resp);
 }
+grpc::Status NamenodeServiceImpl::GetServerDefaults(grpc::ServerContext*,
+                                                    const GetServerDefaultsRequest*,
+                                                    GetServerDefaultsResponse* resp) {
+  *resp = ns_->GetServerDefaults();
+  return grpc::Status::OK;
+}
 
 grpc::Status DatanodeProtocolServiceImpl::RegisterDatanode(grpc::ServerContext*,
                                                            const RegisterDatanodeRequest* req,

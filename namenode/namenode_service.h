@@ -62,6 +62,8 @@ class NamenodeServiceImpl final : public NamenodeService::Service {
   grpc::Status GetAdditionalDatanode(grpc::ServerContext*,
                                      const GetAdditionalDatanodeRequest* req,
                                      GetAdditionalDatanodeResponse* resp) override;
+  grpc::Status GetServerDefaults(grpc::ServerContext*, const GetServerDefaultsRequest* req,
+                                 GetServerDefaultsResponse* resp) override;
 
  private:
   Namesystem* const ns_;

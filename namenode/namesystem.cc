@@ -133,6 +133,7 @@ absl::StatusOr<ListStatusResponse> Namesystem::ListStatus(const ListStatusReques
 
 absl::Status Namesystem::Mkdirs(const MkdirsRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  HL_RETURN_IF_ERROR(path::CheckComponentLengths(req.path()));
   PermissionChecker pc = CheckerFor(req.header());
   uint64_t seq;
   {
@@ -156,6 +157,7 @@ absl::Status Namesystem::Mkdirs(const MkdirsRequest& req) {
 
 absl::StatusOr<CreateResponse> Namesystem::Create(const CreateRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  HL_RETURN_IF_ERROR(path::CheckComponentLengths(req.path()));
   if (req.path() == "/") return absl::AlreadyExistsError("/ already exists as a directory");
   if (req.client_name().empty()) return absl::InvalidArgumentError("client_name is required");
   uint32_t replication = req.replication() != 0 ? req.replication()
@@ -340,6 +342,9 @@ absl::StatusOr<AddBlockResponse> Namesystem::AddBlock(const AddBlockRequest& req
     uint64_t offset = file->length();
     *file->record.add_blocks() = block;
     blocks_.Add(block, file->id, file->record.replication(), false);
+    // Readers of hflushed bytes find the block here before any replica is reported.
+    BlockRecord* record = blocks_.Find(block.block_id());
+    for (const PlacementCandidate& t : targets) record->expected.push_back(t.uuid);
     leveldb::WriteBatch batch;
     tree_.Persist(file, &batch);
     tree_.PersistCounters(&batch);
@@ -436,9 +441,15 @@ absl::StatusOr<GetBlockLocationsResponse> Namesystem::GetBlockLocations(
   resp.set_under_construction(file->record.under_construction());
   uint64_t end = req.length() == 0 ? UINT64_MAX : req.offset() + req.length();
   uint64_t offset = 0;
-  for (const Block& b : file->record.blocks()) {
+  const int num_blocks = file->record.blocks_size();
+  for (int i = 0; i < num_blocks; ++i) {
+    const Block& b = file->record.blocks(i);
     uint64_t block_end = offset + b.num_bytes();
-    if (block_end > req.offset() && offset < end && b.num_bytes() > 0) {
+    // The last block of a file being written is always listed: its length so far
+    // (hflushed bytes) is for the client to ask the datanodes, as in HDFS.
+    bool last_uc = i + 1 == num_blocks && file->record.under_construction();
+    if ((block_end > req.offset() && offset < end && b.num_bytes() > 0) ||
+        (last_uc && offset < end)) {
       *resp.add_blocks() = LocateLocked(b, offset, req.client_host());
     }
     offset = block_end;
@@ -449,6 +460,7 @@ absl::StatusOr<GetBlockLocationsResponse> Namesystem::GetBlockLocations(
 absl::Status Namesystem::Rename(const RenameRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.src()));
   HL_RETURN_IF_ERROR(path::Validate(req.dst()));
+  HL_RETURN_IF_ERROR(path::CheckComponentLengths(req.dst()));
   PermissionChecker pc = CheckerFor(req.header());
   uint64_t seq;
   {

@@ -81,6 +81,7 @@ class Namesystem {
   absl::Status UpdatePipeline(const UpdatePipelineRequest& req);
   absl::StatusOr<GetAdditionalDatanodeResponse> GetAdditionalDatanode(
       const GetAdditionalDatanodeRequest& req);
+  GetServerDefaultsResponse GetServerDefaults() const;
 
   // Lease recovery, called by the monitor thread: files whose writer has not
   // renewed its lease for the hard limit are closed at the length their

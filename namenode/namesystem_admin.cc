@@ -415,3 +415,20 @@ void Namesystem::RecoverFile(const RecoveryTask& t, ReplicaRecoverer* recoverer)
 }
 
 }  // namespace hayloft
+
+namespace hayloft {
+
+GetServerDefaultsResponse Namesystem::GetServerDefaults() const {
+  GetServerDefaultsResponse r;
+  r.set_block_size(options_.default_block_size);
+  r.set_bytes_per_checksum(512);
+  r.set_replication(options_.default_replication);
+  // Whole minutes, as FsServerDefaults carries them; a fraction of a minute still
+  // says trash is on.
+  int64_t minutes = absl::ToInt64Minutes(options_.trash_interval);
+  if (minutes == 0 && options_.trash_interval > absl::ZeroDuration()) minutes = 1;
+  r.set_trash_interval_minutes(static_cast<uint64_t>(minutes));
+  return r;
+}
+
+}  // namespace hayloft

@@ -30,6 +30,13 @@ LocatedBlock Namesystem::LocateLocked(const Block& block, uint64_t offset,
     DatanodeDescriptor* d = datanodes_.Find(uuid);
     if (d != nullptr && !d->dead()) holders.push_back(d);
   }
+  if (holders.empty() && !r->complete) {
+    // Being written: readers of hflushed data go to the pipeline's datanodes.
+    for (const std::string& uuid : r->expected) {
+      DatanodeDescriptor* d = datanodes_.Find(uuid);
+      if (d != nullptr && !d->dead()) holders.push_back(d);
+    }
+  }
   if (holders.empty() && !r->corrupt.empty()) {
     // Every replica is corrupt: say so, and let readers try them anyway.
     lb.set_corrupt(true);

@@ -243,10 +243,10 @@ TEST_F(ShellTest, TestTouchzStatDuSetrepRm) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Waiting for /t/full ..."));
 
-  r = Fs({"-rm", "/t/full"});
+  r = Fs({"-rm", "-skipTrash", "/t/full"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "Deleted /t/full\n");
-  r = Fs({"-rm", "-r", "/t"});
+  r = Fs({"-rm", "-r", "-skipTrash", "/t"});
   EXPECT_EQ(r.out, "Deleted /t\n");
   EXPECT_EQ(Fs({"-test", "-e", "/t"}).exit_code, 1);
 }

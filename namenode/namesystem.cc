@@ -556,6 +556,15 @@ void Namesystem::FsckWalkLocked(Inode* inode, const std::string& path, FsckRespo
   }
 }
 
+absl::StatusOr<FsckFile> Namesystem::GetFileBlocks(const std::string& path) {
+  absl::ReaderMutexLock lock(&mu_);
+  HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(path));
+  if (inode->is_dir()) return absl::FailedPreconditionError(absl::StrCat(path, " is a directory"));
+  FsckResponse one;
+  FsckWalkLocked(inode, path, &one);
+  return std::move(*one.mutable_files(0));
+}
+
 absl::StatusOr<FsckResponse> Namesystem::Fsck(const FsckRequest& req) {
   absl::ReaderMutexLock lock(&mu_);
   HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(req.path()));

@@ -148,7 +148,8 @@ inline constexpr char kExplorerBody[] = R"html(
 )html";
 
 inline constexpr char kExplorerScript[] = R"js(
-const here = hl.param('path') || '/';
+// Tolerate what people type: trailing slashes, a missing leading one.
+const here = ('/' + (hl.param('path') || '')).replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
 const after = hl.param('after') || '';
 const child = (dir, name) => (dir === '/' ? '' : dir) + '/' + name;
 const explore = (p, a) => '/explorer?path=' + encodeURIComponent(p) +

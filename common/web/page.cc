@@ -36,6 +36,24 @@ a { color:var(--accent); }
               border-radius:4px; }
 .bar > em { position:absolute; left:6px; top:0; font-size:11px; font-style:normal;
             line-height:16px; color:#102a43; }
+.stack { display:flex; height:22px; border-radius:4px; overflow:hidden; background:#e2e8f0; }
+.stack > span { height:100%; }
+.legend { display:flex; flex-wrap:wrap; gap:16px; margin-top:8px; font-size:12px;
+          color:var(--muted); }
+.legend i { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px;
+            vertical-align:-1px; }
+.legend b { color:var(--fg); font-weight:600; margin-left:4px; }
+.panel { background:#fff; border:1px solid var(--line); border-radius:6px; padding:12px 16px;
+         margin-bottom:14px; }
+.card .sub { color:var(--muted); font-size:12px; }
+.mono { font-family:ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:12.5px; }
+.chip { display:inline-block; background:#edf2f7; border:1px solid var(--line); border-radius:10px;
+        padding:0 8px; margin:1px 4px 1px 0; font-size:12px; white-space:nowrap; }
+.chip .where { color:var(--muted); margin-left:6px; }
+.card a { text-decoration:none; }
+.btn { display:inline-block; background:var(--accent); color:#fff; border-radius:4px;
+       padding:4px 12px; text-decoration:none; font-weight:600; }
+.btn:hover { filter:brightness(1.1); }
 .state-ok, .state-SUCCEEDED, .state-live, .state-In\ Service { color:var(--ok); font-weight:600; }
 .state-bad, .state-FAILED, .state-KILLED, .state-dead { color:var(--bad); font-weight:600; }
 .state-warn, .state-decommissioning { color:var(--warn); font-weight:600; }
@@ -100,6 +118,24 @@ const hl = {
     if (color) fillEl.style.background = color;
     return hl.el('div', {class: 'bar', title: label || hl.pct(f)}, fillEl,
                  hl.el('em', {}, label || hl.pct(f)));
+  },
+  // A bar split between parts [{value, label, color}] in proportion to their values,
+  // with a legend ("label value" per part; fmt formats the values).
+  stack(parts, fmt) {
+    const f = fmt || String;
+    const total = parts.reduce((t, p) => t + Math.max(0, Number(p.value) || 0), 0);
+    const bar = hl.el('div', {class: 'stack'}, parts.map(p => {
+      const s = hl.el('span', {title: p.label + ': ' + f(p.value)});
+      s.style.width = (total > 0 ? 100 * Math.max(0, Number(p.value) || 0) / total : 0) + '%';
+      s.style.background = p.color;
+      return s;
+    }));
+    const legend = hl.el('div', {class: 'legend'}, parts.map(p => {
+      const swatch = hl.el('i');
+      swatch.style.background = p.color;
+      return hl.el('span', {}, swatch, p.label, hl.el('b', {}, f(p.value)));
+    }));
+    return hl.el('div', {}, bar, legend);
   },
   time(ms) { return ms ? new Date(Number(ms)).toLocaleString() : '-'; },
   dur(ms) {

@@ -101,6 +101,61 @@ TEST_F(MetricsTest, NamenodeCountsRpcsPerMethod) {
                                     "method=\"Mkdirs\"}"));
 }
 
+// The DFS families each daemon defines where it updates them, with values that
+// follow what the cluster did.
+TEST_F(MetricsTest, DfsDaemonsExportTheirFamilies) {
+  ASSERT_OK_AND_ASSIGN(auto client, cluster_->NewDfsClient());
+  ASSERT_OK(client->WriteFile("/metrics-test/dfs", std::string(200000, 'd')));
+  ASSERT_OK(client->ReadFile("/metrics-test/dfs").status());
+  ASSERT_OK_AND_ASSIGN(HttpResult nn, HttpGet(cluster_->namenode_http_address(), "/metrics"));
+  for (const char* family :
+       {"gauge dfs_namenode_files", "gauge dfs_namenode_directories", "gauge dfs_namenode_blocks",
+        "gauge dfs_namenode_under_replicated_blocks", "gauge dfs_namenode_corrupt_blocks",
+        "gauge dfs_namenode_missing_blocks", "gauge dfs_namenode_pending_replication_blocks",
+        "gauge dfs_namenode_datanodes", "gauge dfs_namenode_safe_mode",
+        "gauge dfs_namenode_capacity_bytes", "gauge dfs_namenode_capacity_remaining_bytes",
+        "counter dfs_namenode_heartbeats_received_total",
+        "counter dfs_namenode_block_reports_total",
+        "counter dfs_namenode_replications_scheduled_total",
+        "histogram dfs_namenode_edit_log_sync_seconds"}) {
+    std::vector<std::string> type_name = absl::StrSplit(family, ' ');
+    EXPECT_THAT(nn.body, HasSubstr(absl::StrCat("# TYPE ", type_name[1], " ", type_name[0])));
+  }
+  EXPECT_EQ(SampleValue(nn.body, "dfs_namenode_datanodes{state=\"live\"}"), 2);
+  EXPECT_EQ(SampleValue(nn.body, "dfs_namenode_datanodes{state=\"dead\"}"), 0);
+  EXPECT_EQ(SampleValue(nn.body, "dfs_namenode_safe_mode"), 0);
+  EXPECT_EQ(SampleValue(nn.body, "dfs_namenode_under_replicated_blocks"), 0);
+  EXPECT_GE(SampleValue(nn.body, "dfs_namenode_files"), 1);
+  EXPECT_GT(SampleValue(nn.body, "dfs_namenode_heartbeats_received_total"), 0);
+  EXPECT_GT(SampleValue(nn.body, "dfs_namenode_capacity_bytes"), 0);
+
+  double written = 0, read = 0;
+  for (int i = 1; i <= 2; ++i) {
+    ASSERT_OK_AND_ASSIGN(HttpResult dn, HttpGet(cluster_->datanode_http_address(i), "/metrics"));
+    for (const char* family :
+         {"counter dfs_datanode_bytes_written_total", "counter dfs_datanode_bytes_read_total",
+          "counter dfs_datanode_blocks_written_total", "counter dfs_datanode_blocks_read_total",
+          "counter dfs_datanode_heartbeats_total", "counter dfs_datanode_pipeline_errors_total",
+          "counter dfs_datanode_checksum_failures_total",
+          "counter dfs_datanode_volume_failures_total", "gauge dfs_datanode_replicas",
+          "gauge dfs_datanode_failed_volumes", "gauge dfs_datanode_capacity_bytes"}) {
+      std::vector<std::string> type_name = absl::StrSplit(family, ' ');
+      EXPECT_THAT(dn.body, HasSubstr(absl::StrCat("# TYPE ", type_name[1], " ", type_name[0])))
+          << "datanode " << i;
+    }
+    // Replication 2 on 2 datanodes: each holds every block of the file.
+    EXPECT_GE(SampleValue(dn.body, "dfs_datanode_bytes_written_total"), 200000) << i;
+    EXPECT_GE(SampleValue(dn.body, "dfs_datanode_replicas"), 1) << i;
+    EXPECT_GT(SampleValue(dn.body, "dfs_datanode_heartbeats_total"), 0) << i;
+    EXPECT_EQ(SampleValue(dn.body, "dfs_datanode_checksum_failures_total"), 0) << i;
+    EXPECT_EQ(SampleValue(dn.body, "dfs_datanode_failed_volumes"), 0) << i;
+    written += SampleValue(dn.body, "dfs_datanode_bytes_written_total");
+    read += SampleValue(dn.body, "dfs_datanode_bytes_read_total");
+  }
+  EXPECT_GE(written, 2 * 200000);
+  EXPECT_GE(read, 200000);  // the read went to one of them
+}
+
 TEST_F(MetricsTest, HealthzAnswersOk) {
   for (const Endpoint& e : Endpoints()) {
     ASSERT_OK_AND_ASSIGN(HttpResult r, HttpGet(e.address, "/healthz"));

@@ -103,8 +103,8 @@ absl::StatusOr<AttemptDetail> Jobtracker::GetAttemptDetail(const std::string& at
     const AttemptInfo* a = job == jobs_.end() ? nullptr : job->second->FindAttempt(attempt_id);
     if (a == nullptr) {
       return absl::NotFoundError(absl::StrCat(
-          "no attempt ", attempt_id, " in the jobtracker's memory (it keeps the last ",
-          "jobs since it started; older ones are in the history without attempts)"));
+          "unknown attempt ", attempt_id, ": the jobtracker knows the attempts of the jobs ",
+          "it ran since it started (their history keeps no attempts)"));
     }
     d.attempt = *a;
     d.job_name = job->second->name();

@@ -88,6 +88,13 @@ const STATE_COLOR = {SUCCEEDED: '#38a169', FAILED: '#e53e3e', KILLED: '#a0aec0',
 // Light fills keep the label inside a bar readable.
 const FILL = {RUNNING: '#90cdf4', PREP: '#90cdf4', SUCCEEDED: '#9ae6b4', FAILED: '#feb2b2',
               KILLED: '#cbd5e0'};
+// Like hl.get, but a failed request reports the server's own error message.
+async function getJson(url) {
+  const r = await fetch(url, {cache: 'no-store'});
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(body.error || url + ': HTTP ' + r.status);
+  return body;
+}
 function stateEl(s) { return hl.el('span', {class: 'pill pill-' + s}, s); }
 function jobLink(id) { return hl.el('a', {href: '/job?id=' + encodeURIComponent(id)}, id); }
 function attemptLink(id, text) {
@@ -292,7 +299,7 @@ function attemptRows(attempts, now) {
 }
 let timer = null;
 timer = hl.poll(async () => {
-  const d = await hl.get('/api/job?id=' + encodeURIComponent(jobId));
+  const d = await getJson('/api/job?id=' + encodeURIComponent(jobId));
   const j = d.job;
   document.title = 'Job ' + j.id + (j.name ? ' (' + j.name + ')' : '') + ' - Hayloft';
   hl.fill('jobname', j.name || '');
@@ -333,7 +340,7 @@ function logBlock(name, text, size) {
 }
 let timer = null;
 timer = hl.poll(async () => {
-  const d = await hl.get('/api/attempt?id=' + encodeURIComponent(attemptId));
+  const d = await getJson('/api/attempt?id=' + encodeURIComponent(attemptId));
   const a = d.attempt;
   const crumb = document.getElementById('crumb-job');
   crumb.href = '/job?id=' + encodeURIComponent(d.job_id);

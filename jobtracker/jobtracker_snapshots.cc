@@ -109,6 +109,12 @@ absl::StatusOr<AttemptDetail> Jobtracker::GetAttemptDetail(const std::string& at
     d.attempt = *a;
     d.job_name = job->second->name();
     d.worker_http_address = WorkerHttpAddressLocked(a->worker_id);
+    auto w = workers_.find(a->worker_id);
+    if (w != workers_.end() && w->second.lost) {
+      // Do not make every refresh of the page wait for an RPC timeout.
+      d.log_error = absl::StrCat("worker ", a->worker_id, " is lost: its log cannot be read");
+      return d;
+    }
   }
   absl::StatusOr<GetAttemptLogResponse> log =
       FetchAttemptLog(d.attempt.worker_id, d.job_id, attempt_id);

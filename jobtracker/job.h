@@ -77,12 +77,12 @@ class Job {
   Job(JobOptions options, absl::Time now);
 
   const std::string& id() const { return options_.id; }
-  std::string name() const;  // mapreduce.job.name
   const std::map<std::string, std::string>& conf() const { return options_.conf; }
   JobState state() const { return state_; }
   bool map_only() const { return options_.num_reduces == 0; }
   bool finished() const { return state_ != JOB_RUNNING; }
   const std::string& output_dir() const { return output_dir_; }
+  std::string name() const;  // mapreduce.job.name
   std::vector<TaskInfo>& maps() { return maps_; }
   std::vector<TaskInfo>& reduces() { return reduces_; }
   bool all_maps_done() const;

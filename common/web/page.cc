@@ -68,6 +68,12 @@ pre.log { background:#0f1720; color:#d6e2ee; padding:12px; border-radius:6px; ov
 .crumbs a { margin-right:4px; }
 )css";
 
+// A hay bale, inline: the browser asks for no /favicon.ico.
+constexpr char kFavicon[] =
+    "<link rel=\"icon\" href=\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' "
+    "viewBox='0 0 16 16'><rect width='16' height='16' rx='3' fill='%231f2d3d'/>"
+    "<path d='M3 5h10M3 8h10M3 11h10' stroke='%23e2b04a' stroke-width='1.7'/></svg>\">";
+
 // The page script library. Every string reaches the DOM through textContent.
 constexpr char kLibrary[] = R"js(
 const hl = {
@@ -201,7 +207,7 @@ std::string RenderPage(const PageOptions& page) {
   return absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>", HtmlEscape(page.title), " - Hayloft</title><style>", kStyle,
+      "<title>", HtmlEscape(page.title), " - Hayloft</title>", kFavicon, "<style>", kStyle,
       "</style></head><body><header><span class=\"brand\">Hayloft</span>"
       "<span class=\"daemon\">", HtmlEscape(page.daemon), "</span><nav>", nav,
       "</nav></header><main><div id=\"hl-error\"></div><h1>", HtmlEscape(page.title), "</h1>",

@@ -156,6 +156,64 @@ TEST_F(MetricsTest, DfsDaemonsExportTheirFamilies) {
   EXPECT_GE(read, 200000);  // the read went to one of them
 }
 
+// The MapReduce families exist from start-up (every labelled series at 0), and a
+// job moves them: jobs, attempts by type, their durations, shuffle bytes, slots.
+TEST_F(MetricsTest, JobtrackerAndWorkerCountJobsTasksAndShuffleBytes) {
+  const std::vector<std::string> jobtracker_families = {
+      "mapreduce_jobtracker_jobs_submitted_total counter",
+      "mapreduce_jobtracker_jobs_completed_total counter",
+      "mapreduce_jobtracker_jobs_running gauge",
+      "mapreduce_jobtracker_task_attempts_launched_total counter",
+      "mapreduce_jobtracker_task_attempts_failed_total counter",
+      "mapreduce_jobtracker_task_attempts_killed_total counter",
+      "mapreduce_jobtracker_task_attempt_duration_seconds histogram",
+      "mapreduce_jobtracker_workers gauge",
+      "mapreduce_jobtracker_slots gauge",
+      "mapreduce_jobtracker_slots_occupied gauge"};
+  const std::vector<std::string> worker_families = {
+      "mapreduce_worker_shuffle_bytes_served_total counter",
+      "mapreduce_worker_shuffle_bytes_fetched_total counter",
+      "mapreduce_worker_task_attempts_completed_total counter",
+      "mapreduce_worker_slots gauge",
+      "mapreduce_worker_slots_occupied gauge"};
+  ASSERT_OK_AND_ASSIGN(HttpResult jt, HttpGet(cluster_->jobtracker_http_address(), "/metrics"));
+  ASSERT_OK_AND_ASSIGN(HttpResult w, HttpGet(cluster_->worker_http_address(1), "/metrics"));
+  for (const std::string& f : jobtracker_families) {
+    EXPECT_THAT(jt.body, HasSubstr("# TYPE " + f + "\n")) << "jobtracker";
+  }
+  for (const std::string& f : worker_families) {
+    EXPECT_THAT(w.body, HasSubstr("# TYPE " + f + "\n")) << "worker 1";
+  }
+  EXPECT_EQ(SampleValue(w.body, "mapreduce_worker_slots{type=\"map\"}"),
+            cluster_->options().worker_map_slots);
+
+  ASSERT_OK_AND_ASSIGN(auto client, cluster_->NewDfsClient());
+  ASSERT_OK(client->WriteFile("/metrics-job/in.txt", "hay loft hay\nbarn hay\n"));
+  ASSERT_OK_AND_ASSIGN(std::string conf, cluster_->WriteClientConfFile());
+  ASSERT_OK_AND_ASSIGN(CommandResult r,
+                       RunCommand({HayloftBinary("hayloft"), "--conf", conf, "jar",
+                                   HayloftBinary("../lib/wordcount.so"), "/metrics-job/in.txt",
+                                   "/metrics-job/out"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_OK_AND_ASSIGN(jt, HttpGet(cluster_->jobtracker_http_address(), "/metrics"));
+  ASSERT_OK_AND_ASSIGN(w, HttpGet(cluster_->worker_http_address(1), "/metrics"));
+  EXPECT_GE(SampleValue(jt.body, "mapreduce_jobtracker_jobs_submitted_total"), 1);
+  EXPECT_GE(SampleValue(jt.body, "mapreduce_jobtracker_jobs_completed_total{state=\"succeeded\"}"), 1);
+  EXPECT_GE(SampleValue(jt.body, "mapreduce_jobtracker_task_attempts_launched_total{type=\"map\"}"), 1);
+  EXPECT_GE(SampleValue(jt.body, "mapreduce_jobtracker_task_attempts_launched_total{type=\"reduce\"}"), 1);
+  EXPECT_GE(SampleValue(jt.body, "mapreduce_jobtracker_task_attempt_duration_seconds_count{"
+                                 "type=\"map\",state=\"succeeded\"}"), 1);
+  EXPECT_EQ(SampleValue(jt.body, "mapreduce_jobtracker_jobs_running"), 0);
+  EXPECT_EQ(SampleValue(jt.body, "mapreduce_jobtracker_workers{state=\"live\"}"), 1);
+  // One worker: the reduce fetched the map's output from the worker it runs on.
+  EXPECT_GT(SampleValue(w.body, "mapreduce_worker_shuffle_bytes_served_total"), 0);
+  EXPECT_GT(SampleValue(w.body, "mapreduce_worker_shuffle_bytes_fetched_total"), 0);
+  EXPECT_GE(SampleValue(w.body, "mapreduce_worker_task_attempts_completed_total{type=\"reduce\","
+                                "state=\"succeeded\"}"), 1);
+  ExpectPromtoolAccepts({"jobtracker", cluster_->jobtracker_http_address()}, jt.body);
+  ExpectPromtoolAccepts({"worker 1", cluster_->worker_http_address(1)}, w.body);
+}
+
 TEST_F(MetricsTest, HealthzAnswersOk) {
   for (const Endpoint& e : Endpoints()) {
     ASSERT_OK_AND_ASSIGN(HttpResult r, HttpGet(e.address, "/healthz"));

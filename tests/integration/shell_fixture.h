@@ -23,7 +23,9 @@ class ShellFixture : public ::testing::Test {
  protected:
   // The cluster starts with the first test of the suite and stops after the last.
   static void SetUpTestSuite() {
-    cluster_ = new MiniCluster();
+    // The cluster runs as "tester", the user the commands run as by default: like a
+    // developer on their own cluster, they are the superuser.
+    cluster_ = new MiniCluster(MiniClusterOptions{.user = "tester"});
     ASSERT_OK(cluster_->Start());
     ASSERT_OK_AND_ASSIGN(conf_path_, cluster_->WriteClientConfFile());
     local_ = new TempDir(*TempDir::Create("shell_local"));

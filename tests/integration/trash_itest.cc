@@ -112,12 +112,18 @@ TEST_F(TrashShellTest, TheNamenodesIntervalWinsOverTheClients) {
 
 TEST_F(TrashShellTest, ExpungeCheckpointsCurrentAndImmediateDeletesEverything) {
   const std::string user = "expunger";
-  ASSERT_EQ(FsAs(user, {"-mkdir", "-p", "/user/expunger"}).exit_code, 0);
+  // HDFS makes no home directories: the superuser makes it and gives it away.
+  ASSERT_EQ(Fs({"-mkdir", "-p", "/user/expunger"}).exit_code, 0);
+  ASSERT_EQ(Fs({"-chown", "expunger", "/user/expunger"}).exit_code, 0);
+  // An earlier -rm by tester may have made /user itself, as HDFS would: 700, like
+  // the trash it was made for.
+  ASSERT_EQ(Fs({"-chmod", "755", "/user"}).exit_code, 0);
   // Without a trash there is nothing to do.
   CommandResult r = FsAs(user, {"-expunge"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  ASSERT_EQ(FsAs(user, {"-touchz", "/ex-file"}).exit_code, 0);
-  ASSERT_EQ(FsAs(user, {"-rm", "/ex-file"}).exit_code, 0);
+  CommandResult touch = FsAs(user, {"-touchz", "/user/expunger/ex-file"});
+  ASSERT_EQ(touch.exit_code, 0) << touch.err;
+  ASSERT_EQ(FsAs(user, {"-rm", "/user/expunger/ex-file"}).exit_code, 0);
   r = FsAs(user, {"-expunge"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = Lines(r.err);
@@ -134,7 +140,7 @@ TEST_F(TrashShellTest, ExpungeCheckpointsCurrentAndImmediateDeletesEverything) {
                                            "([0-9]{12})$")))
       << lines[2];
   std::string checkpoint = "/user/expunger/.Trash/" + std::string(m[1]);
-  EXPECT_EQ(FsAs(user, {"-test", "-e", checkpoint + "/ex-file"}).exit_code, 0);
+  EXPECT_EQ(FsAs(user, {"-test", "-e", checkpoint + "/user/expunger/ex-file"}).exit_code, 0);
   EXPECT_EQ(FsAs(user, {"-test", "-e", "/user/expunger/.Trash/Current"}).exit_code, 1);
   // A fresh checkpoint survives a plain -expunge; -immediate deletes it.
   ASSERT_EQ(FsAs(user, {"-expunge"}).exit_code, 0);
@@ -154,7 +160,7 @@ TEST_F(TrashShellTest, ExpungeCheckpointsCurrentAndImmediateDeletesEverything) {
 std::unique_ptr<MiniCluster> StartCluster(std::map<std::string, std::string> namenode_conf) {
   auto cluster = std::make_unique<MiniCluster>(testing::MiniClusterOptions{
       .num_datanodes = 1, .num_racks = 1, .replication = 1,
-      .namenode_conf = std::move(namenode_conf)});
+      .namenode_conf = std::move(namenode_conf), .user = "tester"});
   absl::Status s = cluster->Start();
   EXPECT_TRUE(s.ok()) << s;
   return s.ok() ? std::move(cluster) : nullptr;

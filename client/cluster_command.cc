@@ -74,7 +74,28 @@ constexpr absl::string_view kOwnedKeys[] = {
     "dfs.datanode.address",   "dfs.datanode.data.dir",    "net.topology.table.file.name",
     "hayloft.port.file",      "mapreduce.jobtracker.address",
     "mapreduce.worker.address", "mapreduce.cluster.local.dir",
-    "hayloft.worker.address",   "hayloft.worker.local.dir"};
+    "hayloft.worker.address",   "hayloft.worker.local.dir", "hayloft.http.port.file",
+    "dfs.namenode.http-address", "dfs.datanode.http.address", "mapreduce.jobtracker.http.address",
+    "mapreduce.tasktracker.http.address"};
+
+// Each role's HTTP address key and default port (DESIGN: 9870, 9864, 8088, 8042).
+struct HttpSetting {
+  absl::string_view role;
+  absl::string_view key;
+  int default_port;
+};
+constexpr HttpSetting kHttpSettings[] = {
+    {"namenode", "dfs.namenode.http-address", 9870},
+    {"datanode", "dfs.datanode.http.address", 9864},
+    {"jobtracker", "mapreduce.jobtracker.http.address", 8088},
+    {"worker", "mapreduce.tasktracker.http.address", 8042}};
+
+const HttpSetting& HttpSettingOf(absl::string_view role) {
+  for (const HttpSetting& s : kHttpSettings) {
+    if (s.role == role) return s;
+  }
+  return kHttpSettings[0];
+}
 
 struct ClusterFlags {
   std::string subcommand;
@@ -89,12 +110,16 @@ struct Daemon {
   std::string role;     // namenode, datanode, jobtracker, worker
   int index = 0;        // 0 for the namenode and jobtracker; hosts count from 1
   std::string address;  // host:port; port 0 until it first reports its port
+  std::string http_address;  // likewise, its status pages and /metrics
 
   std::string name() const { return absl::StrCat(role, "-", index); }
   std::string label() const { return absl::StrCat(role, " ", index); }
   std::string binary() const { return absl::StrCat("hayloft-", role); }
   std::string address_key() const {
     return absl::StrCat("hayloft.cluster.", role, ".", index, ".address");
+  }
+  std::string http_address_key() const {
+    return absl::StrCat("hayloft.cluster.", role, ".", index, ".http.address");
   }
 };
 
@@ -120,6 +145,9 @@ struct Cluster {
   }
   std::string port_file(const Daemon& d) const {
     return Path(absl::StrCat("pids/", d.name(), ".port"));
+  }
+  std::string http_port_file(const Daemon& d) const {
+    return Path(absl::StrCat("pids/", d.name(), ".http"));
   }
   const Daemon& namenode() const { return daemons.front(); }
 };
@@ -255,6 +283,15 @@ absl::Status SaveSettings(const Cluster& c) {
   return daemon::WriteFileDurably(c.cluster_conf(), text);
 }
 
+// The daemon's host with the role's HTTP port from the generic options (default:
+// DESIGN's port for the role).
+std::string DefaultHttpAddress(const Configuration& conf, absl::string_view role,
+                               const std::string& rpc_address) {
+  const HttpSetting& s = HttpSettingOf(role);
+  int port = PortOf(conf.GetString(std::string(s.key), absl::StrCat("0.0.0.0:", s.default_port)));
+  return absl::StrCat(HostOf(rpc_address), ":", port);
+}
+
 // Addresses of a new cluster: default ports unless the generic options name others.
 void InitSettings(Cluster& c, const ClusterFlags& flags, const Configuration& conf) {
   c.datanodes = flags.datanodes.value_or(3);
@@ -277,6 +314,15 @@ void InitSettings(Cluster& c, const ClusterFlags& flags, const Configuration& co
   for (int i = 1; i <= c.workers; ++i) {
     c.settings.Set(absl::StrCat("hayloft.cluster.worker.", i, ".address"),
                    absl::StrCat(LocalClusterHost(i), ":", worker_port));
+  }
+  // HTTP: each daemon's host with the role's port from the generic options.
+  const auto daemons = c.settings.values();  // copied: the loop adds keys
+  for (const auto& [key, rpc_address] : daemons) {
+    if (!absl::StartsWith(key, "hayloft.cluster.") || !absl::EndsWith(key, ".address")) continue;
+    std::vector<std::string> parts = absl::StrSplit(key, '.');  // hayloft.cluster.ROLE.I.address
+    if (parts.size() != 5) continue;
+    c.settings.Set(absl::StrCat("hayloft.cluster.", parts[2], ".", parts[3], ".http.address"),
+                   DefaultHttpAddress(conf, parts[2], rpc_address));
   }
 }
 
@@ -318,6 +364,10 @@ absl::Status BuildDaemons(Cluster& c) {
                                               " is missing"));
     }
     d.address = *address;
+    // Clusters made before the daemons served HTTP have no HTTP address yet.
+    d.http_address = c.settings.GetString(d.http_address_key(),
+                                          DefaultHttpAddress(c.settings, d.role, d.address));
+    c.settings.Set(d.http_address_key(), d.http_address);
     c.daemons.push_back(std::move(d));
     return absl::OkStatus();
   };
@@ -348,6 +398,7 @@ absl::StatusOr<Cluster> OpenCluster(const ClusterFlags& flags, const Configurati
                                             " (start one with `hayloft cluster up`)"));
   }
   HL_RETURN_IF_ERROR(BuildDaemons(c));
+  HL_RETURN_IF_ERROR(SaveSettings(c));
   return c;
 }
 
@@ -459,6 +510,8 @@ std::vector<std::string> DaemonArgv(const Cluster& c, const Daemon& d) {
           {"hayloft.worker.local.dir", c.Path(absl::StrCat("worker-", d.index, "/local"))},
           {"fs.defaultFS", fs}};
   }
+  kv.emplace_back(std::string(HttpSettingOf(d.role).key), d.http_address);
+  kv.emplace_back("hayloft.http.port.file", c.http_port_file(d));
   kv.emplace_back("hayloft.port.file", c.port_file(d));
   std::vector<std::string> argv = {absl::StrCat(c.bin_dir, "/", d.binary())};
   if (d.role == "namenode") {
@@ -471,8 +524,12 @@ std::vector<std::string> DaemonArgv(const Cluster& c, const Daemon& d) {
   return argv;
 }
 
-std::string PortAdvice(const Daemon& d) {
-  const int port = PortOf(d.address);
+std::string PortAdvice(const Daemon& d, const std::string& address) {
+  const int port = PortOf(address);
+  if (address == d.http_address) {
+    return absl::StrCat("hayloft -D ", HttpSettingOf(d.role).key, "=0.0.0.0:", port + 1000,
+                        " cluster up --dir OTHER_DIR");
+  }
   if (d.role == "namenode") {
     return absl::StrCat("hayloft -D dfs.namenode.rpc-address=127.0.0.1:", port + 1000,
                         " cluster up --dir OTHER_DIR");
@@ -485,12 +542,12 @@ std::string PortAdvice(const Daemon& d) {
 }
 
 // Fails if the daemon's address cannot be bound now, naming the port and a way out.
-absl::Status CheckAddressFree(const Daemon& d) {
-  const int port = PortOf(d.address);
+absl::Status CheckAddressFree(const Daemon& d, const std::string& address) {
+  const int port = PortOf(address);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (port == 0 || ::inet_pton(AF_INET, HostOf(d.address).c_str(), &addr.sin_addr) != 1) {
+  if (port == 0 || ::inet_pton(AF_INET, HostOf(address).c_str(), &addr.sin_addr) != 1) {
     return absl::OkStatus();  // port 0, or a host name: the daemon itself will tell
   }
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -503,14 +560,14 @@ absl::Status CheckAddressFree(const Daemon& d) {
   if (rc == 0) return absl::OkStatus();
   if (err == EADDRINUSE) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "cannot start ", d.label(), ": port ", port, " on ", HostOf(d.address),
+        "cannot start ", d.label(), ": port ", port, " on ", HostOf(address),
         " is already in use by another process (another Hayloft cluster, or Hadoop?).\n"
         "  See who holds it: ss -ltnp 'sport = :", port, "'\n"
         "  Stop that process, or run a cluster on other ports (a cluster dir keeps the\n"
-        "  ports it was created with): ", PortAdvice(d)));
+        "  ports it was created with): ", PortAdvice(d, address)));
   }
   return absl::FailedPreconditionError(absl::StrCat("cannot start ", d.label(), ": cannot bind ",
-                                                    d.address, ": ", std::strerror(err)));
+                                                    address, ": ", std::strerror(err)));
 }
 
 absl::Status DaemonFailed(const Cluster& c, const Daemon& d, absl::string_view what) {
@@ -524,9 +581,14 @@ absl::Status WaitUntilServing(Cluster& c, Daemon& d, Subprocess& process) {
   while (absl::Now() < deadline) {
     std::string text(absl::StripAsciiWhitespace(ReadSmallFile(c.port_file(d))));
     if (int port = PortOf(text); port > 0) {
-      if (PortOf(d.address) == 0) {
+      // Daemons write the HTTP port file before this one.
+      int http_port = PortOf(std::string(absl::StripAsciiWhitespace(
+          ReadSmallFile(c.http_port_file(d)))));
+      if (PortOf(d.address) == 0 || (PortOf(d.http_address) == 0 && http_port > 0)) {
         d.address = absl::StrCat(HostOf(d.address), ":", port);
         c.settings.Set(d.address_key(), d.address);
+        if (http_port > 0) d.http_address = absl::StrCat(HostOf(d.http_address), ":", http_port);
+        c.settings.Set(d.http_address_key(), d.http_address);
         HL_RETURN_IF_ERROR(SaveSettings(c));
       }
       return absl::OkStatus();
@@ -543,9 +605,11 @@ absl::Status WaitUntilServing(Cluster& c, Daemon& d, Subprocess& process) {
 }
 
 absl::StatusOr<Subprocess> StartDaemon(Cluster& c, Daemon& d) {
-  HL_RETURN_IF_ERROR(CheckAddressFree(d));
+  HL_RETURN_IF_ERROR(CheckAddressFree(d, d.address));
+  HL_RETURN_IF_ERROR(CheckAddressFree(d, d.http_address));
   std::error_code ec;
   std::filesystem::remove(c.port_file(d), ec);
+  std::filesystem::remove(c.http_port_file(d), ec);
   std::vector<std::string> argv = DaemonArgv(c, d);
   {
     std::ofstream log(c.log(d), std::ios::app);
@@ -660,16 +724,22 @@ absl::Status WaitForDatanodes(const Cluster& c, std::map<std::string, Subprocess
 void PrintSummary(const Cluster& c) {
   std::cout << "\nHayloft cluster is up (" << c.root << ")\n"
             << "  namenode RPC   " << c.namenode().address << "\n"
-            << "  namenode web   http://" << HostOf(c.namenode().address)
-            << ":9870  (the web UI comes in a later issue)\n";
+            << "  namenode web   http://" << c.namenode().http_address
+            << "/  (WebHDFS: http://" << c.namenode().http_address << "/webhdfs/v1/)\n";
   for (const Daemon& d : c.daemons) {
     if (d.role == "datanode") {
       std::cout << "  datanode " << d.index << "     " << d.address << "  "
-                << LocalClusterRack(d.index, c.datanodes, c.racks) << "\n";
-    } else if (d.role == "jobtracker" || d.role == "worker") {
-      std::cout << "  " << d.label() << "   " << d.address << "\n";
+                << LocalClusterRack(d.index, c.datanodes, c.racks) << "  web http://"
+                << d.http_address << "/\n";
+    } else if (d.role == "jobtracker") {
+      std::cout << "  jobtracker     " << d.address << "  web http://" << d.http_address
+                << "/\n";
+    } else if (d.role == "worker") {
+      std::cout << "  worker " << d.index << "       " << d.address << "  web http://"
+                << d.http_address << "/\n";
     }
   }
+  std::cout << "Metrics: /metrics on every web address above (Prometheus text)\n";
   if (!c.mapreduce) {
     std::cout << "  MapReduce      not started: the jobtracker and the " << c.workers
               << " worker(s) come in a later issue (no hayloft-worker binary in "

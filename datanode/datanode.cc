@@ -113,7 +113,11 @@ absl::Status Datanode::StartServer() {
   id_.set_uuid(store_->datanode_uuid());
   id_.set_host(options_.advertised_host);
   id_.set_rpc_port(started->port);
-  id_.set_http_port(options_.http_port);
+  web_ = std::make_unique<web::WebServer>(
+      web::WebServerOptions{.address = options_.http_address,
+                            .port_file = options_.http_port_file});
+  HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check dfs.datanode.http.address"));
+  id_.set_http_port(web_->port());
   ready_.store(true);
   return absl::OkStatus();
 }
@@ -138,6 +142,7 @@ void Datanode::Shutdown() {
     // the receivers clean up their rbw files.
     server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   }
+  if (web_ != nullptr) web_->Shutdown();
   if (scanner_ != nullptr) scanner_->Shutdown();
   if (replicator_ != nullptr) replicator_->Shutdown();
   if (heartbeater_ != nullptr) heartbeater_->Shutdown();

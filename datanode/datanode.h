@@ -18,6 +18,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "common/web/web_server.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "datanode/block_receiver.h"
@@ -102,6 +103,7 @@ class Datanode {
   std::unique_ptr<BlockScanner> scanner_;
   std::unique_ptr<DatanodeServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<web::WebServer> web_;  // status page, /metrics
 
   // Set once Init() has filled in address_ and id_; calls arriving before are refused.
   std::atomic<bool> ready_{false};

@@ -122,7 +122,8 @@ absl::StatusOr<DatanodeOptions> DatanodeOptions::FromConfig(const Configuration&
   }
   HL_ASSIGN_OR_RETURN(HostPort http, ParseAddress(conf, "dfs.datanode.http.address", "0.0.0.0:9864",
                                                   kDefaultDatanodeHttpPort));
-  o.http_port = http.port;
+  o.http_address = http.ToString();
+  o.http_port_file = conf.GetString("hayloft.http.port.file", "");
   HL_ASSIGN_OR_RETURN(o.data_dirs, DataDirs(conf));
   HL_ASSIGN_OR_RETURN(o.failed_volumes_tolerated, FailedVolumesTolerated(conf, o.data_dirs.size()));
   HL_ASSIGN_OR_RETURN(o.block_size_bytes, conf.GetInt64("dfs.blocksize", o.block_size_bytes));

@@ -35,7 +35,10 @@ struct DatanodeOptions {
   // Host registered with the namenode and given to clients; the port registered is
   // the one actually bound.
   std::string advertised_host = "127.0.0.1";
-  int http_port = kDefaultDatanodeHttpPort;  // carried in DatanodeId; no server yet
+  // HTTP (status page, /metrics, WebHDFS data), "host:port"; port 0 picks one. The
+  // port bound is registered in DatanodeId.http_port.
+  std::string http_address = "0.0.0.0:9864";
+  std::string http_port_file;  // hayloft.http.port.file: written once HTTP serves
   // One volume per dir (dfs.datanode.data.dir, comma-separated).
   std::vector<std::string> data_dirs;
   // More failed volumes than this stop the datanode; -1: all but one may fail.

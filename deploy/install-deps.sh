@@ -10,7 +10,17 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   libssl-dev zlib1g-dev
   python3 procps iproute2 curl
+  nlohmann-json3-dev
+  chromium
+  prometheus
 )
+
+# Node.js + npm run the browser and WebHDFS-client tests (tests/web). Machines that
+# already have a Node.js (e.g. from NodeSource, whose nodejs package bundles npm) keep it;
+# Debian's separate npm package would conflict with that.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,4 +40,9 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+# Only promtool (Prometheus's own /metrics format checker, used by the tests) is wanted
+# from the prometheus package; do not leave its server running on port 9090.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled prometheus >/dev/null 2>&1; then
+  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
 echo "install-deps: done"

@@ -22,6 +22,12 @@ if [ -f "$BUILD_DIR/CMakeCache.txt" ] &&
   rm -rf "$BUILD_DIR/CMakeCache.txt" "$BUILD_DIR/CMakeFiles"
 fi
 
+# The browser and WebHDFS-client tests (tests/web) run on Node.js packages pinned by
+# package-lock.json: playwright-core drives Debian's chromium; webhdfs is the public
+# client.
+echo "==> Installing the web tests' npm packages (tests/web)"
+(cd tests/web && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+
 echo "==> Configuring ($BUILD_DIR, RelWithDebInfo)"
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null

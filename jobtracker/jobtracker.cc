@@ -70,6 +70,9 @@ absl::Status Jobtracker::Init() {
 }
 
 absl::Status Jobtracker::Start() {
+  web_ = std::make_unique<web::WebServer>(web::WebServerOptions{
+      .address = options_.http_address, .port_file = options_.http_port_file});
+  HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check mapreduce.jobtracker.http.address"));
   committer_ = std::thread([this] { CommitterLoop(); });
   monitor_ = std::thread([this] { MonitorLoop(); });
   if (!options_.port_file.empty()) {
@@ -85,6 +88,7 @@ void Jobtracker::Shutdown() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  if (web_ != nullptr) web_->Shutdown();
   if (server_ != nullptr) server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
   if (committer_.joinable()) committer_.join();
   if (monitor_.joinable()) monitor_.join();

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "client/dfs_client.h"
+#include "common/web/web_server.h"
 #include "common/base/topology.h"
 #include "jobtracker/job.h"
 #include "jobtracker/jobtracker_options.h"
@@ -93,6 +94,7 @@ class Jobtracker {
   std::unique_ptr<JobtrackerServiceImpl> client_service_;
   std::unique_ptr<WorkerProtocolServiceImpl> worker_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<web::WebServer> web_;  // status pages, /metrics
 
   absl::Mutex mu_;
   int next_job_seq_ ABSL_GUARDED_BY(mu_) = 1;

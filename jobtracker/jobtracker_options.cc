@@ -13,6 +13,11 @@ absl::StatusOr<JobtrackerOptions> JobtrackerOptions::FromConfig(const Configurat
   if (!listen.ok()) return Annotate(listen.status(), "bad mapreduce.jobtracker.address");
   o.listen_address = listen->ToString();
   o.port_file = conf.GetString("hayloft.port.file", "");
+  absl::StatusOr<HostPort> http = HostPort::Parse(
+      conf.GetString("mapreduce.jobtracker.http.address", o.http_address), 8088);
+  if (!http.ok()) return Annotate(http.status(), "bad mapreduce.jobtracker.http.address");
+  o.http_address = http->ToString();
+  o.http_port_file = conf.GetString("hayloft.http.port.file", "");
   o.topology_file = conf.GetString("net.topology.table.file.name", "");
   HL_ASSIGN_OR_RETURN(o.worker_expiry,
                       conf.GetDuration("mapred.tasktracker.expiry.interval", absl::Seconds(30),

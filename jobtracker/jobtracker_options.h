@@ -14,6 +14,8 @@ namespace hayloft::jobtracker {
 struct JobtrackerOptions {
   std::string listen_address = "127.0.0.1:8021";  // mapreduce.jobtracker.address
   std::string port_file;                          // hayloft.port.file
+  std::string http_address = "0.0.0.0:8088";      // mapreduce.jobtracker.http.address
+  std::string http_port_file;                     // hayloft.http.port.file
   std::string topology_file;                      // net.topology.table.file.name
   // A worker silent this long is lost: its attempts are re-run, and so are its
   // finished maps whose output a reducer still needs (mapred.tasktracker.expiry.interval).

@@ -30,6 +30,10 @@ absl::Status Namenode::Start() {
   port_ = started.port;
   HL_ASSIGN_OR_RETURN(HostPort hp, HostPort::Parse(options_.rpc_address, 8020));
   hp.port = port_;
+  web_ = std::make_unique<web::WebServer>(
+      web::WebServerOptions{.address = options_.http_address,
+                            .port_file = options_.http_port_file});
+  HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check dfs.namenode.http-address"));
   monitor_ = std::thread([this] { MonitorLoop(); });
   if (!options_.port_file.empty()) {
     HL_RETURN_IF_ERROR(daemon::WriteFileDurably(options_.port_file, hp.ToString()));
@@ -49,6 +53,7 @@ void Namenode::MonitorLoop() {
 
 void Namenode::Shutdown() {
   if (!stop_.HasBeenNotified()) stop_.Notify();
+  if (web_ != nullptr) web_->Shutdown();
   if (server_ != nullptr) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
     server_.reset();

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/notification.h"
+#include "common/web/web_server.h"
 #include "namenode/datanode_rpc.h"
 #include "namenode/namenode_options.h"
 #include "namenode/namenode_service.h"
@@ -28,6 +29,7 @@ class Namenode {
   void Shutdown();
 
   int rpc_port() const { return port_; }
+  int http_port() const { return web_ != nullptr ? web_->port() : 0; }
   Namesystem* namesystem() { return namesystem_.get(); }
 
  private:
@@ -39,6 +41,7 @@ class Namenode {
   std::unique_ptr<DatanodeProtocolServiceImpl> datanode_service_;
   DatanodeRpc datanode_rpc_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<web::WebServer> web_;  // status pages, /metrics
   int port_ = 0;
   absl::Notification stop_;
   std::thread monitor_;

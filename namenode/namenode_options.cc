@@ -38,6 +38,11 @@ absl::StatusOr<NamenodeOptions> NamenodeOptions::FromConfig(const Configuration&
   o.name_dir = conf.GetString("dfs.namenode.name.dir", HomeDir() + "/.hayloft/name");
   o.topology_file = conf.GetString("net.topology.table.file.name", "");
   o.port_file = conf.GetString("hayloft.port.file", "");
+  HL_ASSIGN_OR_RETURN(HostPort http,
+                      HostPort::Parse(conf.GetString("dfs.namenode.http-address", o.http_address),
+                                      9870));
+  o.http_address = http.ToString();
+  o.http_port_file = conf.GetString("hayloft.http.port.file", "");
   o.superuser = CurrentUser();
   HL_ASSIGN_OR_RETURN(int64_t repl, conf.GetInt64("dfs.replication", 3));
   HL_ASSIGN_OR_RETURN(int64_t max_repl, conf.GetInt64("dfs.replication.max", 512));

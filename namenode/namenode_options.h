@@ -17,6 +17,8 @@ struct NamenodeOptions {
   std::string name_dir;                            // dfs.namenode.name.dir
   std::string topology_file;                       // net.topology.table.file.name
   std::string port_file;                           // hayloft.port.file
+  std::string http_address = "0.0.0.0:9870";       // dfs.namenode.http-address
+  std::string http_port_file;                      // hayloft.http.port.file
   std::string superuser;                           // the user running the namenode
   uint32_t default_replication = 3;                // dfs.replication
   uint64_t default_block_size = 128ull << 20;      // dfs.blocksize

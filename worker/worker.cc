@@ -101,6 +101,9 @@ absl::Status Worker::Init() {
 }
 
 absl::Status Worker::Start() {
+  web_ = std::make_unique<web::WebServer>(web::WebServerOptions{
+      .address = options_.http_address, .port_file = options_.http_port_file});
+  HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check mapreduce.tasktracker.http.address"));
   thread_ = std::thread([this] { Loop(); });
   if (!options_.port_file.empty()) {
     HL_RETURN_IF_ERROR(daemon::WriteFileDurably(options_.port_file, address_ + "\n"));
@@ -122,6 +125,7 @@ void Worker::Shutdown() {
       a.process->Wait(absl::Seconds(5)).IgnoreError();
     }
   }
+  if (web_ != nullptr) web_->Shutdown();
   if (server_ != nullptr) server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
 }
 

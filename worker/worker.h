@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "client/dfs_client.h"
+#include "common/web/web_server.h"
 #include "common/base/subprocess.h"
 #include "proto/jobtracker.grpc.pb.h"
 #include "proto/worker.pb.h"
@@ -82,6 +83,7 @@ class Worker {
   std::unique_ptr<WorkerProtocolService::Stub> jobtracker_;
   std::unique_ptr<ShuffleServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<web::WebServer> web_;  // status page, /metrics
 
   // Used only by the loop thread (and by Shutdown after joining it).
   std::map<std::string, Attempt> attempts_;

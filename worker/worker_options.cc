@@ -60,6 +60,11 @@ absl::StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Configuration& con
   }
   o.task_binary = conf.GetString("hayloft.worker.task.binary", SelfDir() + "/hayloft-task");
   o.port_file = conf.GetString("hayloft.port.file", "");
+  absl::StatusOr<HostPort> http = HostPort::Parse(
+      conf.GetString("mapreduce.tasktracker.http.address", o.http_address), 8042);
+  if (!http.ok()) return Annotate(http.status(), "bad mapreduce.tasktracker.http.address");
+  o.http_address = http->ToString();
+  o.http_port_file = conf.GetString("hayloft.http.port.file", "");
   o.dfs_conf = conf;
   o.dfs_conf.Set("hayloft.client.host", o.host);
   for (const char* key : {"fs.defaultFS", "dfs.namenode.rpc-address"}) {

@@ -26,6 +26,9 @@ struct WorkerOptions {
   absl::Duration heartbeat_interval = absl::Seconds(1);  // hayloft.worker.heartbeat.interval
   std::string task_binary;                     // hayloft-task; default: beside this binary
   std::string port_file;                       // hayloft.port.file
+  // Status page and /metrics (mapreduce.tasktracker.http.address).
+  std::string http_address = "0.0.0.0:8042";
+  std::string http_port_file;                  // hayloft.http.port.file
   // Settings every task attempt gets on top of the job's: fs.defaultFS and
   // hayloft.client.host=<host>, so reads are local and output's first replica
   // lands on this host.

@@ -1,6 +1,7 @@
 #include "common/rpc/rpc_util.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/metrics_interceptor.h"
 
 namespace hayloft::rpc {
 
@@ -32,6 +33,9 @@ absl::StatusOr<StartedServer> StartServer(const std::string& address,
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   for (grpc::Service* s : services) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewMetricsInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   out.server = builder.BuildAndStart();
   if (out.server == nullptr || out.port == 0) {
     return absl::UnavailableError(absl::StrCat(

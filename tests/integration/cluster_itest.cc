@@ -33,6 +33,7 @@ using ::hayloft::testing::CommandResult;
 using ::hayloft::testing::HayloftBinary;
 using ::hayloft::testing::RunCommand;
 using ::hayloft::testing::TempDir;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::Not;
@@ -84,7 +85,11 @@ class ClusterCommandTest : public ::testing::Test {
     return Cluster(args, {"-D", "dfs.namenode.rpc-address=127.0.0.1:0", "-D",
                           "dfs.datanode.address=0.0.0.0:0", "-D", "dfs.blocksize=1048576",
                           "-D", "mapreduce.jobtracker.address=127.0.0.1:0", "-D",
-                          "hayloft.worker.address=0.0.0.0:0"});
+                          "hayloft.worker.address=0.0.0.0:0", "-D",
+                          "dfs.namenode.http-address=127.0.0.1:0", "-D",
+                          "dfs.datanode.http.address=0.0.0.0:0", "-D",
+                          "mapreduce.jobtracker.http.address=127.0.0.1:0", "-D",
+                          "mapreduce.tasktracker.http.address=0.0.0.0:0"});
   }
 
   pid_t PidOf(const std::string& daemon) {
@@ -102,6 +107,8 @@ TEST_F(ClusterCommandTest, UpStatusRestartAndDown) {
   CommandResult up = UpOnFreePorts({"--datanodes", "2", "--racks", "2"});
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   EXPECT_THAT(up.out, HasSubstr("Hayloft cluster is up"));
+  EXPECT_THAT(up.out, ContainsRegex("namenode web   http://127\\.0\\.0\\.1:[0-9]+/"));
+  EXPECT_THAT(up.out, ContainsRegex("datanode 2 .* web http://127\\.0\\.1\\.2:[0-9]+/"));
   EXPECT_EQ(ReadFile(cluster_dir_ + "/conf/racks"),
             "# host rack: the local cluster's topology (hayloft cluster up)\n"
             "127.0.1.1 /rack1\n127.0.1.2 /rack2\n");

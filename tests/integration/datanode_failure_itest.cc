@@ -72,6 +72,8 @@ class LoneDatanode {
         "-D",
         "dfs.heartbeat.interval=1",
         "-D",
+        "dfs.datanode.http.address=127.0.0.1:0",
+        "-D",
         absl::StrCat("hayloft.port.file=", port_file)};
     SubprocessOptions o;
     o.stdout_path = o.stderr_path = log_path();

@@ -85,6 +85,10 @@ std::string MiniCluster::Daemon::name() const { return absl::StrCat(role, " ", i
 
 std::string MiniCluster::Daemon::address() const { return absl::StrCat(host, ":", port); }
 
+std::string MiniCluster::Daemon::http_address() const {
+  return absl::StrCat(host, ":", http_port);
+}
+
 MiniCluster::MiniCluster(MiniClusterOptions options) : options_(std::move(options)) {
   namenode_.role = "namenode";
   namenode_.index = 0;
@@ -138,16 +142,20 @@ absl::Status MiniCluster::PrepareDir() {
   }
   namenode_.log_path = absl::StrCat(dir_, "/logs/namenode-0.log");
   namenode_.port_file = absl::StrCat(dir_, "/pids/namenode-0.port");
+  namenode_.http_port_file = absl::StrCat(dir_, "/pids/namenode-0.http");
   for (Daemon& d : datanodes_) {
     d.log_path = absl::StrCat(dir_, "/logs/datanode-", d.index, ".log");
     d.port_file = absl::StrCat(dir_, "/pids/datanode-", d.index, ".port");
+    d.http_port_file = absl::StrCat(dir_, "/pids/datanode-", d.index, ".http");
     HL_RETURN_IF_ERROR(MakeDirs(datanode_data_dir(d.index)));
   }
   jobtracker_.log_path = absl::StrCat(dir_, "/logs/jobtracker-0.log");
   jobtracker_.port_file = absl::StrCat(dir_, "/pids/jobtracker-0.port");
+  jobtracker_.http_port_file = absl::StrCat(dir_, "/pids/jobtracker-0.http");
   for (Daemon& d : workers_) {
     d.log_path = absl::StrCat(dir_, "/logs/worker-", d.index, ".log");
     d.port_file = absl::StrCat(dir_, "/pids/worker-", d.index, ".port");
+    d.http_port_file = absl::StrCat(dir_, "/pids/worker-", d.index, ".http");
     HL_RETURN_IF_ERROR(MakeDirs(worker_local_dir(d.index)));
   }
   return WriteRackMap();
@@ -191,6 +199,8 @@ std::vector<std::string> MiniCluster::NamenodeArgv() const {
                 absl::StrCat(absl::ToInt64Milliseconds(options_.heartbeat_recheck_interval))},
                {"dfs.namenode.safemode.extension", "0"},
                {"dfs.namenode.reconstruction.pending.timeout-sec", "10"},
+               {"dfs.namenode.http-address", namenode_.http_address()},
+               {"hayloft.http.port.file", namenode_.http_port_file},
                {"hayloft.port.file", namenode_.port_file}},
               options_.namenode_conf);
   return argv;
@@ -204,6 +214,8 @@ std::vector<std::string> MiniCluster::DatanodeArgv(const Daemon& d) const {
                {"fs.defaultFS", absl::StrCat("hdfs://", namenode_address())},
                {"dfs.blocksize", absl::StrCat(options_.block_size)},
                {"dfs.heartbeat.interval", HeartbeatSetting(options_.heartbeat_interval)},
+               {"dfs.datanode.http.address", d.http_address()},
+               {"hayloft.http.port.file", d.http_port_file},
                {"hayloft.port.file", d.port_file}},
               options_.datanode_conf);
   return argv;
@@ -225,6 +237,8 @@ std::vector<std::string> MiniCluster::JobtrackerArgv() const {
                {"net.topology.table.file.name", rack_map_path()},
                {"mapred.tasktracker.expiry.interval",
                 absl::StrCat(absl::ToInt64Milliseconds(options_.worker_expiry), "ms")},
+               {"mapreduce.jobtracker.http.address", jobtracker_.http_address()},
+               {"hayloft.http.port.file", jobtracker_.http_port_file},
                {"hayloft.port.file", jobtracker_.port_file}},
               options_.jobtracker_conf);
   return argv;
@@ -242,6 +256,8 @@ std::vector<std::string> MiniCluster::WorkerArgv(const Daemon& d) const {
                 absl::StrCat(options_.worker_reduce_slots)},
                {"hayloft.worker.heartbeat.interval",
                 absl::StrCat(absl::ToInt64Milliseconds(options_.worker_heartbeat_interval), "ms")},
+               {"mapreduce.tasktracker.http.address", d.http_address()},
+               {"hayloft.http.port.file", d.http_port_file},
                {"hayloft.port.file", d.port_file}},
               options_.worker_conf);
   return argv;
@@ -255,6 +271,7 @@ absl::Status MiniCluster::StartDaemon(Daemon& d, std::vector<std::string> argv) 
   }
   std::error_code ec;
   std::filesystem::remove(d.port_file, ec);
+  std::filesystem::remove(d.http_port_file, ec);
   AppendLine(d.log_path, absl::StrCat("=== MiniCluster starting ", d.name(), " at ",
                                       absl::FormatTime(absl::Now()), ": ",
                                       absl::StrJoin(argv, " ")));
@@ -271,8 +288,15 @@ absl::Status MiniCluster::StartDaemon(Daemon& d, std::vector<std::string> argv) 
 absl::Status MiniCluster::WaitForPortFile(Daemon& d) {
   const absl::Time deadline = absl::Now() + options_.start_timeout;
   while (true) {
+    // Every daemon starts HTTP before it writes its RPC port file.
     if (std::optional<int> port = ReadPortFile(d.port_file); port.has_value()) {
+      std::optional<int> http_port = ReadPortFile(d.http_port_file);
+      if (!http_port.has_value()) {
+        return absl::InternalError(absl::StrCat(d.name(), " wrote ", d.port_file, " but not ",
+                                                d.http_port_file));
+      }
       d.port = *port;
+      d.http_port = *http_port;
       return absl::OkStatus();
     }
     if (!d.process->IsRunning()) {
@@ -513,6 +537,12 @@ const MiniCluster::Daemon& MiniCluster::datanode(int i) const {
 
 std::string MiniCluster::rack_map_path() const { return absl::StrCat(dir_, "/conf/racks"); }
 std::string MiniCluster::namenode_address() const { return namenode_.address(); }
+std::string MiniCluster::namenode_http_address() const { return namenode_.http_address(); }
+std::string MiniCluster::datanode_http_address(int i) const {
+  return datanode(i).http_address();
+}
+std::string MiniCluster::jobtracker_http_address() const { return jobtracker_.http_address(); }
+std::string MiniCluster::worker_http_address(int i) const { return worker(i).http_address(); }
 std::string MiniCluster::namenode_name_dir() const { return absl::StrCat(dir_, "/namenode"); }
 std::string MiniCluster::namenode_log_path() const { return namenode_.log_path; }
 pid_t MiniCluster::namenode_pid() { return DaemonPid(namenode_); }

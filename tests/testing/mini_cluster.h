@@ -16,6 +16,7 @@
 //   logs/namenode-0.log     each daemon's stdout + stderr, appended across restarts
 //   logs/datanode-<i>.log
 //   pids/<role>-<i>.port    the port file each daemon writes once it serves
+//   pids/<role>-<i>.http    its HTTP address (pages, /metrics, WebHDFS), written first
 //
 // Typical use:
 //   MiniCluster cluster;                       // 3 datanodes on 2 racks
@@ -148,6 +149,12 @@ class MiniCluster {
   std::string namenode_address() const;
   std::string namenode_name_dir() const;
   std::string namenode_log_path() const;
+  // "host:port" of each daemon's HTTP server (status pages, /api, /metrics, WebHDFS
+  // on the namenode). Valid after Start().
+  std::string namenode_http_address() const;
+  std::string datanode_http_address(int i) const;
+  std::string jobtracker_http_address() const;
+  std::string worker_http_address(int i) const;
   // -1 if it is not running.
   pid_t namenode_pid();
 
@@ -190,12 +197,15 @@ class MiniCluster {
     int index = 0;      // 0 for the namenode, 1.. for datanodes
     std::string host;   // where it binds
     int port = 0;       // 0 until it first reports its port
+    int http_port = 0;  // likewise for its HTTP server
     std::string log_path;
     std::string port_file;
+    std::string http_port_file;
     std::optional<Subprocess> process;  // empty once stopped or killed
 
     std::string name() const;
     std::string address() const;
+    std::string http_address() const;
   };
 
   absl::Status PrepareDir();

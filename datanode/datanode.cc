@@ -116,6 +116,10 @@ absl::Status Datanode::StartServer() {
   web_ = std::make_unique<web::WebServer>(
       web::WebServerOptions{.address = options_.http_address,
                             .port_file = options_.http_port_file});
+  webhdfs_ = std::make_unique<DatanodeWebHdfs>(
+      DatanodeWebHdfsOptions{.host = options_.advertised_host,
+                             .rpc_timeout = options_.namenode_rpc_timeout});
+  webhdfs_->Register(web_->server());
   HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check dfs.datanode.http.address"));
   id_.set_http_port(web_->port());
   ready_.store(true);

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "datanode/block_receiver.h"
+#include "datanode/datanode_webhdfs.h"
 #include "datanode/datanode_options.h"
 #include "proto/datanode.pb.h"
 
@@ -103,6 +104,7 @@ class Datanode {
   std::unique_ptr<BlockScanner> scanner_;
   std::unique_ptr<DatanodeServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<DatanodeWebHdfs> webhdfs_;  // outlives web_, which calls it
   std::unique_ptr<web::WebServer> web_;  // status page, /metrics
 
   // Set once Init() has filled in address_ and id_; calls arriving before are refused.

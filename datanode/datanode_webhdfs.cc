@@ -186,6 +186,11 @@ absl::Status DatanodeWebHdfs::Open(const WebHdfsParams& params, const std::strin
   res.status = 200;
   res.set_header("Access-Control-Allow-Origin", "*");
   res.set_header("Access-Control-Allow-Methods", "GET");
+  if (file->remaining == 0) {
+    // httplib takes a provider of length 0 for one of unknown length.
+    res.set_content("", "application/octet-stream");
+    return absl::OkStatus();
+  }
   // httplib asks for the bytes after this handler returns; `file` lives in the
   // provider until the response is done.
   res.set_content_provider(

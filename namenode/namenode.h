@@ -14,6 +14,7 @@
 #include "namenode/datanode_rpc.h"
 #include "namenode/namenode_options.h"
 #include "namenode/namenode_service.h"
+#include "namenode/namenode_webhdfs.h"
 #include "namenode/namesystem.h"
 
 namespace hayloft {
@@ -41,6 +42,7 @@ class Namenode {
   std::unique_ptr<DatanodeProtocolServiceImpl> datanode_service_;
   DatanodeRpc datanode_rpc_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<NamenodeWebHdfs> webhdfs_;  // outlives web_, which calls it
   std::unique_ptr<web::WebServer> web_;  // status pages, /metrics
   int port_ = 0;
   absl::Notification stop_;

@@ -9,7 +9,8 @@ WebHdfsResponse WebHdfsResponse::Json(const nlohmann::json& body, int status) {
   WebHdfsResponse r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = body.dump();
+  // A path is bytes: one that is not UTF-8 must not make dump() throw.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

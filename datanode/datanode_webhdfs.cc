@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
@@ -27,6 +28,15 @@ absl::StatusOr<std::string> DatanodeOp(const WebHdfsParams& params, const std::s
             (method == "GET" && (op == "OPEN" || op == "GETFILECHECKSUM"));
   if (!ok) return webhdfs::IllegalArgument(absl::StrCat("Invalid operation ", raw));
   return op;
+}
+
+// HDFS refuses to read or append to a directory with FileNotFoundException "Path
+// is not a file"; the namenode words it differently.
+absl::Status NotAFile(absl::Status s, const std::string& path) {
+  if (absl::IsFailedPrecondition(s) && absl::StrContains(s.message(), "is a directory")) {
+    return absl::NotFoundError(absl::StrCat("Path is not a file: ", path));
+  }
+  return s;
 }
 
 // CREATE's parameters: permission 644 unless given (WebHDFS applies no umask),
@@ -78,6 +88,15 @@ void DatanodeWebHdfs::Register(httplib::Server& server) {
   server.Get(webhdfs::kRoute, [this](const httplib::Request& req, httplib::Response& res) {
     HandleRead(req, res);
   });
+  // A browser's preflight for a cross-origin CREATE (a page on the namenode
+  // uploading here), answered as Hadoop's datanode answers it.
+  server.Options(webhdfs::kRoute, [](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_header("Access-Control-Allow-Origin", "*");
+    res.set_header("Access-Control-Allow-Headers", "Accept, Content-Type");
+    res.set_header("Access-Control-Allow-Methods", "PUT, POST");
+    res.set_header("Access-Control-Max-Age", "1728000");
+  });
 }
 
 absl::StatusOr<std::unique_ptr<DfsClient>> DatanodeWebHdfs::NewClient(const WebHdfsParams& params,
@@ -115,7 +134,9 @@ void DatanodeWebHdfs::HandleWrite(const httplib::Request& req, httplib::Response
     } else {
       HL_ASSIGN_OR_RETURN(std::optional<int32_t> buffer_size, params.PositiveInt("buffersize"));
       (void)buffer_size;
-      HL_ASSIGN_OR_RETURN(out, client->Append(path));
+      absl::StatusOr<std::unique_ptr<DfsOutputStream>> appended = client->Append(path);
+      if (!appended.ok()) return NotAFile(appended.status(), path);
+      out = *std::move(appended);
     }
     absl::Status write_status;
     bool complete = reader([&](const char* data, size_t n) {
@@ -173,7 +194,9 @@ absl::Status DatanodeWebHdfs::Open(const WebHdfsParams& params, const std::strin
   (void)buffer_size;
   auto file = std::make_shared<OpenFile>();
   file->client = std::move(client);
-  HL_ASSIGN_OR_RETURN(file->in, file->client->Open(path));
+  absl::StatusOr<std::unique_ptr<DfsInputStream>> in = file->client->Open(path);
+  if (!in.ok()) return NotAFile(in.status(), path);
+  file->in = *std::move(in);
   const uint64_t start = static_cast<uint64_t>(offset.value_or(0));
   if (start > file->in->length()) {
     return webhdfs::WithJavaException(absl::OutOfRangeError("Cannot seek after EOF"),

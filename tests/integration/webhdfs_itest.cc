@@ -190,6 +190,16 @@ TEST_F(WebHdfsTest, TwoStepCreateRedirectsToADatanodeAndReadsBackByteExact) {
   EXPECT_TRUE(r.body == data) << "read back " << r.body.size() << " of " << data.size();
 }
 
+TEST_F(WebHdfsTest, DatanodesAllowCrossOriginUploadsAndReads) {
+  Reply r = Curl({"-X", "OPTIONS"}, absl::StrCat("http://", cluster_->datanode_http_address(1),
+                                                 "/webhdfs/v1/cors?op=CREATE"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("Access-Control-Allow-Origin"), "*");
+  EXPECT_THAT(r.Header("Access-Control-Allow-Methods"), HasSubstr("PUT"));
+  ASSERT_EQ(Put("/cors?op=CREATE", "c").status, 201);
+  EXPECT_EQ(Curl({"-L"}, Url("/cors?op=OPEN")).Header("Access-Control-Allow-Origin"), "*");
+}
+
 TEST_F(WebHdfsTest, OneStepCreateWithExpectContinueAndChunkedBody) {
   std::string data = testing::RandomBytes(2'500'000, 7);
   // curl announces a large body with Expect: 100-continue; the namenode answers
@@ -364,6 +374,12 @@ TEST_F(WebHdfsTest, MissingFilesAreFileNotFound404) {
   EXPECT_EQ(ErrorOf(Curl({}, Url("/missing?op=GETCONTENTSUMMARY")), 404,
                     "FileNotFoundException"),
             "File does not exist: /missing");
+  ASSERT_EQ(Curl({"-X", "PUT"}, Url("/adir?op=MKDIRS")).status, 200);
+  EXPECT_EQ(ErrorOf(Curl({"-L"}, Url("/adir?op=OPEN")), 404, "FileNotFoundException"),
+            "Path is not a file: /adir");
+  EXPECT_EQ(ErrorOf(Curl({"-L", "-X", "POST", "-T", Local("x", "x")}, Url("/adir?op=APPEND")),
+                    404, "FileNotFoundException"),
+            "Path is not a file: /adir");
 }
 
 TEST_F(WebHdfsTest, BadOffsetsAreRefused) {

@@ -213,13 +213,23 @@ int RunFsck(DfsClient* client, const std::vector<std::string>& args, ShellIo io)
       out << "\n\nPath '" << o.path << "' does not exist\n";
       return 0;
     }
-    *io.err << "fsck: " << resp.status().message() << "\n";
-    return 1;
+    if (!absl::IsPermissionDenied(resp.status())) {
+      *io.err << "fsck: " << resp.status().message() << "\n";
+      return 1;
+    }
   }
   std::string shown = *path::Normalize(o.path, client->working_dir());
   out << "FSCK started by " << client->options().user << " (auth:SIMPLE) from /"
       << (client->options().client_host.empty() ? "127.0.0.1" : client->options().client_host)
-      << " for path " << shown << " at " << format::JavaDate(absl::ToUnixMillis(start)) << "\n\n";
+      << " for path " << shown << " at " << format::JavaDate(absl::ToUnixMillis(start)) << "\n";
+  if (!resp.ok()) {
+    // NamenodeFsck's failure report; DFSck exits -1 on a last line it does not know.
+    out << "FSCK ended at " << format::JavaDate(absl::ToUnixMillis(absl::Now())) << " in "
+        << absl::ToInt64Milliseconds(absl::Now() - start) << " milliseconds\n"
+        << resp.status().message() << "\n\n\nFsck on path '" << shown << "' FAILED\n";
+    return 255;
+  }
+  out << "\n";
   ReplicationResult res;
   res.default_replication = resp->default_replication();
   uint64_t dirs = 0;
@@ -281,14 +291,16 @@ std::string DatanodeReport(const DatanodeInfo& d) {
   return r;
 }
 
+// DFSAdmin prints "<command>: <first line>" for an error and exits -1.
+int AdminError(const std::string& command, const absl::Status& s, ShellIo io) {
+  absl::string_view msg = s.message();
+  *io.err << command << ": " << msg.substr(0, msg.find('\n')) << "\n";
+  return 255;
+}
+
 int Report(DfsClient* client, ShellIo io) {
   absl::StatusOr<GetFsStatsResponse> stats = client->GetFsStats();
-  absl::StatusOr<std::vector<DatanodeInfo>> nodes =
-      stats.ok() ? client->GetDatanodeReport() : stats.status();
-  if (!nodes.ok()) {
-    *io.err << "report: " << nodes.status().message() << "\n";
-    return 1;
-  }
+  if (!stats.ok()) return AdminError("report", stats.status(), io);
   std::ostream& out = *io.out;
   int64_t present = stats->dfs_used_bytes() + stats->remaining_bytes();
   double used_pct = present == 0 ? 0.0
@@ -312,6 +324,9 @@ int Report(DfsClient* client, ShellIo io) {
       << "\tMissing block groups: 0\n"
       << "\tPending deletion blocks: 0\n\n"
       << "-------------------------------------------------\n";
+  // The summary above is anyone's; the datanode list needs the superuser, as in HDFS.
+  absl::StatusOr<std::vector<DatanodeInfo>> nodes = client->GetDatanodeReport();
+  if (!nodes.ok()) return AdminError("report", nodes.status(), io);
   std::vector<const DatanodeInfo*> live, dead, decom;
   for (const DatanodeInfo& d : *nodes) {
     if (d.dead()) {
@@ -343,10 +358,7 @@ int SafeMode(DfsClient* client, const std::string& action_word, ShellIo io) {
   }
   while (true) {
     absl::StatusOr<SetSafeModeResponse> r = client->SetSafeMode(action);
-    if (!r.ok()) {
-      *io.err << "safemode: " << r.status().message() << "\n";
-      return 1;
-    }
+    if (!r.ok()) return AdminError("safemode", r.status(), io);
     if (word != "wait" || !r->safe_mode()) {
       *io.out << "Safe mode is " << (r->safe_mode() ? "ON" : "OFF") << "\n";
       return 0;
@@ -362,10 +374,7 @@ int RunDfsAdmin(DfsClient* client, const std::vector<std::string>& args, ShellIo
   if (args.size() == 2 && args[0] == "-safemode") return SafeMode(client, args[1], io);
   if (args.size() == 1 && args[0] == "-refreshNodes") {
     absl::Status s = client->RefreshNodes();
-    if (!s.ok()) {
-      *io.err << "refreshNodes: " << s.message() << "\n";
-      return 1;
-    }
+    if (!s.ok()) return AdminError("refreshNodes", s, io);
     *io.out << "Refresh nodes successful\n";
     return 0;
   }

@@ -162,7 +162,10 @@ std::string HomeDir() {
   return pw != nullptr ? pw->pw_dir : "/tmp";
 }
 
-std::string OsUser() {
+// Who the daemons this command starts run as (they inherit HAYLOFT_USER): the
+// namenode's superuser, so the one to ask for the datanode report.
+std::string ClusterUser() {
+  if (const char* u = std::getenv("HAYLOFT_USER"); u != nullptr && *u != '\0') return u;
   struct passwd* pw = ::getpwuid(::geteuid());
   return pw != nullptr ? pw->pw_name : absl::StrCat(::geteuid());
 }
@@ -650,7 +653,7 @@ absl::StatusOr<std::vector<DatanodeInfo>> DatanodeReport(NamenodeService::Stub& 
   grpc::ClientContext ctx;
   rpc::SetDeadline(&ctx, absl::Seconds(5));
   GetDatanodeReportRequest req;
-  req.mutable_header()->set_user(OsUser());
+  req.mutable_header()->set_user(ClusterUser());
   GetDatanodeReportResponse resp;
   HL_RETURN_IF_ERROR(FromGrpcStatus(stub.GetDatanodeReport(&ctx, req, &resp)));
   return std::vector<DatanodeInfo>(resp.datanodes().begin(), resp.datanodes().end());
@@ -752,7 +755,7 @@ void PrintSummary(const Cluster& c) {
   }
   const std::string dir_flag =
       c.root == absl::StrCat(HomeDir(), "/.hayloft/local") ? "" : absl::StrCat(" --dir ", c.root);
-  std::cout << "Try:     hayloft fs -mkdir -p /user/" << OsUser() << "; hayloft fs -put FILE; "
+  std::cout << "Try:     hayloft fs -mkdir -p /user/" << ClusterUser() << "; hayloft fs -put FILE; "
             << "hayloft fs -ls; hayloft fsck / -files -blocks -racks; hayloft dfsadmin -report\n"
             << "Status:  hayloft cluster status" << dir_flag << "\n"
             << "Stop:    hayloft cluster down" << dir_flag << std::endl;

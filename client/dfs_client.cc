@@ -9,15 +9,18 @@
 #include "absl/random/random.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "client/datanode_channels.h"
 #include "client/dfs_input_stream.h"
 #include "client/dfs_output_stream.h"
+#include "client/file_checksum.h"
 #include "client/namenode_client.h"
 #include "common/base/host_port.h"
 #include "common/base/logging.h"
 #include "common/base/path.h"
 #include "common/base/status_macros.h"
+#include "common/fs/trash_policy.h"
 
 namespace hayloft {
 namespace {
@@ -72,12 +75,13 @@ class DfsClientImpl final : public DfsClient {
     return out;
   }
 
-  absl::Status Mkdirs(const std::string& p, bool create_parent) override {
+  absl::Status Mkdirs(const std::string& p, bool create_parent, uint32_t permission) override {
     HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
     MkdirsRequest req;
     SetHeader(req.mutable_header());
     req.set_path(path);
     req.set_create_parent(create_parent);
+    req.set_permission(permission);
     return namenode_.Call(&Stub::Mkdirs, req, true).status();
   }
 
@@ -120,6 +124,7 @@ class DfsClientImpl final : public DfsClient {
   absl::StatusOr<std::unique_ptr<DfsInputStream>> Open(const std::string& p) override {
     HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
     HL_ASSIGN_OR_RETURN(GetBlockLocationsResponse locs, Locations(path));
+    HL_RETURN_IF_ERROR(ResolveUnderConstructionLength(&locs, &channels_, options_.rpc_timeout));
     return std::unique_ptr<DfsInputStream>(
         new DfsInputStreamImpl(&namenode_, &channels_, &options_, path, std::move(locs)));
   }
@@ -151,6 +156,26 @@ class DfsClientImpl final : public DfsClient {
     req.set_path(path);
     req.set_replication(replication);
     return namenode_.Call(&Stub::SetReplication, req, true).status();
+  }
+
+  absl::Status SetPermission(const std::string& p, uint32_t permission) override {
+    HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
+    SetPermissionRequest req;
+    SetHeader(req.mutable_header());
+    req.set_path(path);
+    req.set_permission(permission);
+    return namenode_.Call(&Stub::SetPermission, req, true).status();
+  }
+
+  absl::Status SetOwner(const std::string& p, const std::string& owner,
+                        const std::string& group) override {
+    HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
+    SetOwnerRequest req;
+    SetHeader(req.mutable_header());
+    req.set_path(path);
+    req.set_owner(owner);
+    req.set_group(group);
+    return namenode_.Call(&Stub::SetOwner, req, true).status();
   }
 
   absl::StatusOr<GetContentSummaryResponse> GetContentSummary(const std::string& p) override {
@@ -199,6 +224,18 @@ class DfsClientImpl final : public DfsClient {
     RefreshNodesRequest req;
     SetHeader(req.mutable_header());
     return namenode_.Call(&Stub::RefreshNodes, req, true).status();
+  }
+
+  absl::StatusOr<FileChecksum> GetFileChecksum(const std::string& p) override {
+    HL_ASSIGN_OR_RETURN(std::string path, Resolve(p));
+    HL_ASSIGN_OR_RETURN(GetBlockLocationsResponse locs, Locations(path));
+    return ComputeFileChecksum(path, locs, &channels_, options_.rpc_timeout);
+  }
+
+  absl::StatusOr<GetServerDefaultsResponse> GetServerDefaults() override {
+    GetServerDefaultsRequest req;
+    SetHeader(req.mutable_header());
+    return namenode_.Call(&Stub::GetServerDefaults, req, true);
   }
 
  private:
@@ -274,6 +311,9 @@ absl::StatusOr<DfsClientOptions> DfsClientOptions::FromConfig(const Configuratio
   if (packet < 512 || packet > (16 << 20)) {
     return absl::InvalidArgumentError("dfs.client-write-packet-size must be in [512, 16m]");
   }
+  HL_ASSIGN_OR_RETURN(o.trash_interval, TrashIntervalFromConfig(conf, "fs.trash.interval", 1440));
+  HL_ASSIGN_OR_RETURN(o.trash_checkpoint_interval,
+                      TrashIntervalFromConfig(conf, "fs.trash.checkpoint.interval", 0));
   o.block_size = static_cast<uint64_t>(bs);
   o.replication = static_cast<uint32_t>(repl);
   o.packet_bytes = static_cast<uint64_t>(packet) / 512 * 512;

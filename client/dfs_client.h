@@ -30,6 +30,11 @@ struct DfsClientOptions {
   absl::Duration rpc_timeout = absl::Seconds(20);     // per namenode call
   absl::Duration connect_timeout = absl::Seconds(3);  // to find the namenode at all
   absl::Duration lease_renew_interval = absl::Seconds(30);  // half the soft limit
+  // fs.trash.interval / fs.trash.checkpoint.interval (minutes, fractions allowed):
+  // the shell's -rm moves to the trash unless 0; a namenode whose own interval is
+  // not 0 overrides this one, as in HDFS.
+  absl::Duration trash_interval = absl::Minutes(1440);
+  absl::Duration trash_checkpoint_interval = absl::ZeroDuration();
 
   // Reads fs.defaultFS, dfs.blocksize, dfs.replication, ... InvalidArgument for a
   // malformed value (the message names the key).
@@ -44,11 +49,23 @@ struct CreateOptions {
   uint32_t permission = 0;    // 0: default (0644 after umask)
 };
 
+// A file's checksum as Hadoop's FileChecksum carries it (see client/file_checksum.h
+// for HDFS's default, MD5-of-MD5-of-CRC32C).
+struct FileChecksum {
+  std::string algorithm;  // getAlgorithmName(): "MD5-of-0MD5-of-512CRC32C"
+  std::string bytes;      // getBytes(): the serialized checksum
+  uint32_t length = 0;    // getLength(): bytes.size()
+};
+
 // Writes a file block by block. Not thread-safe; one writer per stream.
 class DfsOutputStream {
  public:
   virtual ~DfsOutputStream() = default;
   virtual absl::Status Write(absl::string_view data) = 0;
+  // HDFS's hflush: sends what is buffered and waits until every datanode of the
+  // pipeline has acknowledged it. Readers that open the file afterwards see those
+  // bytes (the namenode's length does not change until the block or file closes).
+  virtual absl::Status Hflush() = 0;
   // Flushes, waits for every ack and closes the file on the namenode. The file's
   // bytes are durable on every pipeline datanode when this returns OK.
   virtual absl::Status Close() = 0;
@@ -82,7 +99,9 @@ class DfsClient {
   virtual absl::StatusOr<FileStatus> GetFileInfo(const std::string& path) = 0;
   // All children (paged under the hood), sorted by name; a file lists itself.
   virtual absl::StatusOr<std::vector<FileStatus>> ListStatus(const std::string& path) = 0;
-  virtual absl::Status Mkdirs(const std::string& path, bool create_parent) = 0;
+  // `permission` 0: the default (0755 after umask).
+  virtual absl::Status Mkdirs(const std::string& path, bool create_parent,
+                              uint32_t permission = 0) = 0;
   virtual absl::StatusOr<std::unique_ptr<DfsOutputStream>> Create(
       const std::string& path, const CreateOptions& options) = 0;
   // Reopens a closed file to add bytes at its end (HDFS append): a partly filled
@@ -93,6 +112,11 @@ class DfsClient {
   // Returns false if nothing was there.
   virtual absl::StatusOr<bool> Delete(const std::string& path, bool recursive) = 0;
   virtual absl::Status SetReplication(const std::string& path, uint32_t replication) = 0;
+  // chmod: `permission` holds the mode bits and the sticky bit (01000).
+  virtual absl::Status SetPermission(const std::string& path, uint32_t permission) = 0;
+  // chown/chgrp: an empty owner or group stays as it is (not both empty).
+  virtual absl::Status SetOwner(const std::string& path, const std::string& owner,
+                                const std::string& group) = 0;
   virtual absl::StatusOr<GetContentSummaryResponse> GetContentSummary(
       const std::string& path) = 0;
   virtual absl::StatusOr<GetBlockLocationsResponse> GetBlockLocations(
@@ -102,6 +126,11 @@ class DfsClient {
   virtual absl::StatusOr<FsckResponse> Fsck(const std::string& path) = 0;
   virtual absl::StatusOr<SetSafeModeResponse> SetSafeMode(SetSafeModeRequest::Action action) = 0;
   virtual absl::Status RefreshNodes() = 0;
+  virtual absl::StatusOr<GetServerDefaultsResponse> GetServerDefaults() = 0;
+  // HDFS's file checksum (hdfs dfs -checksum, WebHDFS GETFILECHECKSUM): asks a
+  // datanode per block. NotFound; FailedPrecondition for a directory;
+  // Unavailable when no replica of a block answers.
+  virtual absl::StatusOr<FileChecksum> GetFileChecksum(const std::string& path) = 0;
 
   // Whole-file conveniences.
   absl::Status WriteFile(const std::string& path, absl::string_view data,

@@ -19,6 +19,36 @@ constexpr int kLocationRetries = 4;
 
 }  // namespace
 
+absl::Status ResolveUnderConstructionLength(GetBlockLocationsResponse* locations,
+                                            DatanodeChannels* channels, absl::Duration timeout) {
+  if (!locations->under_construction() || locations->blocks_size() == 0) return absl::OkStatus();
+  LocatedBlock* last = locations->mutable_blocks(locations->blocks_size() - 1);
+  // Just allocated, no datanode yet: nothing written to it.
+  if (last->locations_size() == 0) return absl::OkStatus();
+  std::string errors;
+  for (const DatanodeInfo& dn : last->locations()) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    GetReplicaInfoRequest req;
+    req.set_block_id(last->block().block_id());
+    GetReplicaInfoResponse resp;
+    grpc::Status s = channels->StubFor(dn.id())->GetReplicaInfo(&ctx, req, &resp);
+    if (s.ok() && resp.exists() && resp.generation_stamp() >= last->block().generation_stamp()) {
+      last->mutable_block()->set_num_bytes(resp.num_bytes());
+      last->mutable_block()->set_generation_stamp(resp.generation_stamp());
+      locations->set_file_length(last->offset() + resp.num_bytes());
+      return absl::OkStatus();
+    }
+    absl::StrAppend(&errors, "; ", AddressOf(dn.id()), ": ",
+                    s.ok() ? "no current replica" : s.error_message());
+  }
+  // Unlike HDFS, do not fail the open: the bytes the namenode knows stay readable
+  // (a writer whose pipeline died is recovered by the namenode later).
+  LOG(WARNING) << "Cannot obtain block length for blk_" << last->block().block_id()
+               << " of a file being written" << errors << "; reading its committed bytes only";
+  return absl::OkStatus();
+}
+
 DfsInputStreamImpl::DfsInputStreamImpl(NamenodeClient* namenode, DatanodeChannels* channels,
                                        const DfsClientOptions* options, std::string path,
                                        GetBlockLocationsResponse locations)
@@ -61,8 +91,11 @@ absl::Status DfsInputStreamImpl::RefetchLocations() {
   req.mutable_header()->set_user(options_->user);
   req.set_path(path_);
   req.set_client_host(options_->client_host);
-  HL_ASSIGN_OR_RETURN(locations_,
+  HL_ASSIGN_OR_RETURN(GetBlockLocationsResponse locations,
                       namenode_->Call(&NamenodeService::Stub::GetBlockLocations, req, true));
+  HL_RETURN_IF_ERROR(
+      ResolveUnderConstructionLength(&locations, channels_, options_->rpc_timeout));
+  locations_ = std::move(locations);
   return absl::OkStatus();
 }
 

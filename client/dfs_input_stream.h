@@ -14,6 +14,13 @@
 
 namespace hayloft {
 
+// For a file being written (locations->under_construction()), asks the datanodes
+// of its last block how many bytes they have acknowledged (their visible length)
+// and sets that block's length and the file length from it, as HDFS's
+// DFSInputStream does. If none of them answers, the namenode's length stands.
+absl::Status ResolveUnderConstructionLength(GetBlockLocationsResponse* locations,
+                                            DatanodeChannels* channels, absl::Duration timeout);
+
 // Not thread-safe.
 class DfsInputStreamImpl final : public DfsInputStream {
  public:

@@ -315,6 +315,19 @@ absl::Status DfsOutputStreamImpl::FinishBlock() {
   return absl::OkStatus();
 }
 
+absl::Status DfsOutputStreamImpl::Hflush() {
+  if (closed_) return absl::FailedPreconditionError(absl::StrCat(ctx_.path, " is closed"));
+  HL_RETURN_IF_ERROR(failure_);
+  // The packet may end inside a chunk; the datanodes extend that chunk's CRC when
+  // the next packet arrives.
+  if (!buffer_.empty()) HL_RETURN_IF_ERROR(SendPacket(false));
+  // The datanodes publish the acknowledged length to readers before they ack.
+  while (pipeline_ != nullptr && !pipeline_->unacked.empty()) {
+    if (absl::Status s = ReceiveAck(); !s.ok()) return Fail(s);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status DfsOutputStreamImpl::Close() {
   if (closed_) return failure_;
   closed_ = true;

@@ -38,6 +38,7 @@ class DfsOutputStreamImpl final : public DfsOutputStream {
   absl::Status ContinueBlock(const LocatedBlock& last);
 
   absl::Status Write(absl::string_view data) override;
+  absl::Status Hflush() override;
   absl::Status Close() override;
   uint64_t bytes_written() const override { return bytes_written_; }
 

@@ -15,14 +15,9 @@
 namespace hayloft {
 namespace {
 
-constexpr int kUsageExit = 255;  // FsShell returns -1 for usage errors
+using format::ChildDisplay;
 
-// A child's display path: the parent as typed + "/" + name (PathData).
-std::string ChildDisplay(const std::string& parent, const std::string& name) {
-  if (parent == ".") return name;
-  if (absl::EndsWith(parent, "/")) return absl::StrCat(parent, name);
-  return absl::StrCat(parent, "/", name);
-}
+constexpr int kUsageExit = 255;  // FsShell returns -1 for usage errors
 
 }  // namespace
 
@@ -52,16 +47,27 @@ const std::map<std::string, FsShell::Command>& FsShell::Commands() {
       {"-setrep", {"[-R] [-w] <rep> <path> ...", {"-R", "-w"}, 2, SIZE_MAX, &FsShell::Setrep}},
       {"-test", {"-[defswrz] <path>", {"-d", "-e", "-f", "-s", "-z"}, 1, 1, &FsShell::Test}},
       {"-touchz", {"<path> ...", {}, 1, SIZE_MAX, &FsShell::Touchz}},
-      {"-count", {"[-h] [-v] <path> ...", {"-h", "-v"}, 1, SIZE_MAX, &FsShell::Count}},
+      {"-count", {"[-q] [-h] [-v] [-u] <path> ...", {"-q", "-h", "-v", "-u"}, 1, SIZE_MAX,
+                  &FsShell::Count}},
       {"-df", {"[-h] [<path> ...]", {"-h"}, 0, SIZE_MAX, &FsShell::Df}},
       {"-head", {"<file>", {}, 1, 1, &FsShell::Head}},
-      {"-tail", {"<file>", {}, 1, 1, &FsShell::Tail}},
+      {"-tail", {"[-f] [-s <sleep interval>] <file>", {"-f", "-s"}, 1, 1, &FsShell::Tail}},
       {"-text", {"[-ignoreCrc] <src> ...", {"-ignoreCrc"}, 1, SIZE_MAX, &FsShell::Cat}},
       {"-cp", {"[-f] <src> ... <dst>", {"-f"}, 2, SIZE_MAX, &FsShell::Cp}},
       {"-getmerge", {"[-nl] [-skip-empty-file] <src> <localdst>", {"-nl", "-skip-empty-file"}, 2,
-                     2, &FsShell::Getmerge}},
+                     SIZE_MAX, &FsShell::Getmerge}},
+      {"-checksum", {"[-v] <src> ...", {"-v"}, 1, SIZE_MAX, &FsShell::Checksum}},
+      {"-expunge", {"[-immediate] [-fs <path>]", {"-immediate", "-fs"}, 0, 0, &FsShell::Expunge}},
+      {"-chmod", {"[-R] <MODE[,MODE]... | OCTALMODE> PATH...", {"-R"}, 2, SIZE_MAX,
+                  &FsShell::Chmod}},
+      {"-chown", {"[-R] [OWNER][:[GROUP]] PATH...", {"-R"}, 2, SIZE_MAX, &FsShell::Chown}},
+      {"-chgrp", {"[-R] GROUP PATH...", {"-R"}, 2, SIZE_MAX, &FsShell::Chgrp}},
   };
   return *commands;
+}
+
+bool FsShell::OptionTakesValue(const std::string& cmd, const std::string& option) {
+  return (cmd == "-tail" && option == "-s") || (cmd == "-expunge" && option == "-fs");
 }
 
 int FsShell::UsageError(const std::string& cmd, const std::string& message) {
@@ -99,6 +105,10 @@ int FsShell::Run(const std::vector<std::string>& args) {
     if (absl::SimpleAtoi(a, &number)) break;  // a negative number is an argument
     if (c.flags.count(a) == 0) return UsageError(name, "Illegal option " + a);
     flags.insert(a);
+    if (OptionTakesValue(name, a)) {
+      if (i + 1 == args.size()) return UsageError(name, "Missing value for option " + a);
+      option_values_[a] = args[++i];
+    }
   }
   rest.assign(args.begin() + i, args.end());
   if (rest.size() < c.min_args) {
@@ -110,7 +120,9 @@ int FsShell::Run(const std::vector<std::string>& args) {
     return UsageError(name, absl::StrCat("Too many arguments: expected ", c.max_args,
                                          " but got ", rest.size()));
   }
-  return (this->*c.run)(flags, rest);
+  std::optional<Args> expanded = ExpandGlobs(name, flags, rest);
+  if (!expanded) return ExitCode();
+  return (this->*c.run)(flags, *expanded);
 }
 
 void FsShell::Error(const std::string& message) {
@@ -184,7 +196,14 @@ int FsShell::Mkdir(const std::set<std::string>& f, const Args& a) {
       PathError(p, st.status());
       continue;
     }
-    absl::Status s = client_->Mkdirs(p, parents);
+    // Without -p the parent must exist, checked first as Hadoop's Mkdir does (so a
+    // missing parent reads "No such file", not a permission error on an ancestor).
+    absl::Status s = absl::OkStatus();
+    if (!parents) {
+      absl::StatusOr<std::string> abs = path::Normalize(p, client_->working_dir());
+      if (abs.ok()) s = client_->GetFileInfo(path::Parent(*abs)).status();
+    }
+    if (s.ok()) s = client_->Mkdirs(p, parents);
     if (absl::IsNotFound(s)) {
       Error(absl::StrCat("`", p, "': No such file or directory"));
     } else if (absl::IsAlreadyExists(s) ||
@@ -209,6 +228,18 @@ int FsShell::Rm(const std::set<std::string>& f, const Args& a) {
     if (st->is_dir() && !recursive) {
       Error(absl::StrCat("`", p, "': Is a directory"));
       continue;
+    }
+    if (f.count("-skipTrash") == 0) {
+      absl::StatusOr<bool> moved = MoveToTrash(p);
+      if (!moved.ok()) {
+        if (absl::IsNotFound(moved.status())) {
+          PathError(p, moved.status());
+        } else {
+          Error(absl::StrCat(moved.status().message(), ". Consider using -skipTrash option"));
+        }
+        continue;
+      }
+      if (*moved) continue;
     }
     absl::StatusOr<bool> deleted = client_->Delete(p, recursive);
     if (!deleted.ok()) {
@@ -486,9 +517,24 @@ int FsShell::Touchz(const std::set<std::string>&, const Args& a) {
 
 int FsShell::Count(const std::set<std::string>& f, const Args& a) {
   bool human = f.count("-h") > 0;
+  // -u: quotas only; -q: quotas, then the counts. Hayloft has no quotas, so they
+  // read as HDFS prints an unset quota: "none" with "inf" remaining.
+  bool quota_only = f.count("-u") > 0;
+  bool quotas = quota_only || f.count("-q") > 0;
+  auto quota_columns = [](absl::string_view a, absl::string_view b, absl::string_view c,
+                          absl::string_view d) {
+    return absl::StrFormat("%12s %15s %15s %15s ", a, b, c, d);
+  };
   if (f.count("-v")) {
-    *io_.out << absl::StrFormat("%12s %12s %18s ", "DIR_COUNT", "FILE_COUNT", "CONTENT_SIZE")
-             << "PATHNAME\n";
+    std::string header;
+    if (quotas) {
+      header = quota_columns("QUOTA", "REM_QUOTA", "SPACE_QUOTA", "REM_SPACE_QUOTA");
+    }
+    if (!quota_only) {
+      absl::StrAppend(&header, absl::StrFormat("%12s %12s %18s ", "DIR_COUNT", "FILE_COUNT",
+                                               "CONTENT_SIZE"));
+    }
+    *io_.out << header << "PATHNAME\n";
   }
   for (const std::string& p : a) {
     absl::StatusOr<GetContentSummaryResponse> cs = client_->GetContentSummary(p);
@@ -496,11 +542,15 @@ int FsShell::Count(const std::set<std::string>& f, const Args& a) {
       PathError(p, cs.status());
       continue;
     }
-    std::string length = human ? format::Long2String(static_cast<int64_t>(cs->length()), "", 1)
-                               : absl::StrCat(cs->length());
-    *io_.out << absl::StrFormat("%12d %12d %18s ", cs->directory_count(), cs->file_count(),
-                                length)
-             << p << "\n";
+    std::string line;
+    if (quotas) line = quota_columns("none", "inf", "none", "inf");
+    if (!quota_only) {
+      std::string length = human ? format::Long2String(static_cast<int64_t>(cs->length()), "", 1)
+                                 : absl::StrCat(cs->length());
+      absl::StrAppend(&line, absl::StrFormat("%12d %12d %18s ", cs->directory_count(),
+                                             cs->file_count(), length));
+    }
+    *io_.out << line << p << "\n";
   }
   return ExitCode();
 }

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "client/dfs_client.h"
 #include "client/shell_format.h"
+#include "common/fs/trash_policy.h"
 
 namespace hayloft {
 
@@ -66,16 +68,51 @@ class FsShell {
   int Tail(const std::set<std::string>& f, const Args& a);
   int Cp(const std::set<std::string>& f, const Args& a);
   int Getmerge(const std::set<std::string>& f, const Args& a);
+  // -chmod, -chown, -chgrp (fs_shell_permissions.cc).
+  int Chmod(const std::set<std::string>& f, const Args& a);
+  int Chown(const std::set<std::string>& f, const Args& a);
+  int Chgrp(const std::set<std::string>& f, const Args& a);
+  // Sets owner and/or group (empty: unchanged) of every path, as Hadoop's Chown.
+  void ChangeOwner(const std::string& owner, const std::string& group, bool recursive,
+                   const Args& paths);
+  // Calls fn(display path, absolute path, status) for each path, and with
+  // `recursive` for everything below each directory, parents first. Errors on a
+  // path are printed and counted; the walk goes on.
+  using PathFn = std::function<void(const std::string&, const std::string&, const FileStatus&)>;
+  void ForEachPath(const Args& paths, bool recursive, const PathFn& fn);
+  void VisitPath(const std::string& display, const std::string& abs, const FileStatus& st,
+                 bool recursive, const PathFn& fn);
+  int Expunge(const std::set<std::string>& f, const Args& a);
+  int Checksum(const std::set<std::string>& f, const Args& a);
+
+  // Expands the globs among the DFS path arguments of `cmd` (fs_shell_glob.cc),
+  // printing an error for each that fails or matches nothing; nullopt when no path
+  // is left to work on.
+  std::optional<Args> ExpandGlobs(const std::string& cmd, const std::set<std::string>& flags,
+                                  const Args& args);
+
+  // Trash (fs_shell_trash.cc). Moves `p` to the user's trash; false when trash is
+  // off or `p` is already in the trash (the caller deletes it then).
+  absl::StatusOr<bool> MoveToTrash(const std::string& p);
+  TrashPolicyOptions TrashOptions(absl::Duration interval);
 
   // Streams [offset, offset + length) of the file at `p` to `out`.
   absl::Status CopyRange(const std::string& p, uint64_t offset, uint64_t length,
                          std::ostream& out);
+  // -tail: prints the file from `offset` (clamped) to the end its readers see now;
+  // returns the new end.
+  absl::StatusOr<uint64_t> PrintFrom(const std::string& p, uint64_t offset);
+  // -cp of `src` (a file or a whole tree) to `target`; errors name the displays.
+  void CopyTree(const std::string& src, const std::string& src_display,
+                const std::string& target, const std::string& target_display, bool overwrite);
 
   // Prints "<cmd>: <message>" on stderr and counts the error.
   void Error(const std::string& message);
   void PathError(const std::string& path, const absl::Status& s);
   int ExitCode() const { return errors_ == 0 ? 0 : 1; }
   int UsageError(const std::string& cmd, const std::string& message);
+  // Options followed by a value, as CommandFormat.addOptionWithValue: -tail -s N.
+  static bool OptionTakesValue(const std::string& cmd, const std::string& option);
 
   // Where a copy or move of `num_sources` sources goes, checked as Hadoop's
   // CommandWithDestination does: several sources need an existing directory; a
@@ -101,6 +138,9 @@ class FsShell {
   DfsClient* const client_;
   const ShellIo io_;
   std::string cmd_;   // without the dash, for messages
+  std::map<std::string, std::string> option_values_;  // e.g. "-s" -> "500"
+  // How often -tail -f looks for new bytes (-s overrides).
+  absl::Duration tail_follow_delay_ = absl::Seconds(1);
   int errors_ = 0;
 };
 

@@ -9,13 +9,17 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "client/fs_shell.h"
 #include "common/base/path.h"
 #include "common/base/status_macros.h"
 
 namespace hayloft {
 namespace {
+
+using format::ChildDisplay;
 
 constexpr size_t kCopyBufferBytes = 4 << 20;
 constexpr char kCopyingSuffix[] = "._COPYING_";
@@ -331,43 +335,93 @@ int FsShell::Head(const std::set<std::string>&, const Args& a) {
   return ExitCode();
 }
 
-int FsShell::Tail(const std::set<std::string>&, const Args& a) {
-  absl::StatusOr<FileStatus> st = client_->GetFileInfo(a[0]);
-  if (!st.ok()) {
-    PathError(a[0], st.status());
-  } else if (st->is_dir()) {
-    Error(absl::StrCat("`", a[0], "': Is a directory"));
-  } else {
-    uint64_t from = st->length() > kHeadTailBytes ? st->length() - kHeadTailBytes : 0;
-    if (absl::Status s = CopyRange(a[0], from, kHeadTailBytes, *io_.out); !s.ok()) PathError(a[0], s);
+absl::StatusOr<uint64_t> FsShell::PrintFrom(const std::string& p, uint64_t offset) {
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<DfsInputStream> in, client_->Open(p));
+  // Shorter than before (replaced): carry on from its new end, as Hadoop's Tail.
+  if (offset > in->length()) return in->length();
+  HL_RETURN_IF_ERROR(in->Seek(offset));
+  // All or nothing, so a failed poll can be repeated without printing twice.
+  std::string text(in->length() - offset, '\0');
+  size_t done = 0;
+  while (done < text.size()) {
+    HL_ASSIGN_OR_RETURN(size_t n, in->Read(text.data() + done, text.size() - done));
+    if (n == 0) break;
+    done += n;
   }
+  io_.out->write(text.data(), static_cast<std::streamsize>(done));
+  io_.out->flush();
+  return offset + done;
+}
+
+int FsShell::Tail(const std::set<std::string>& f, const Args& a) {
+  const std::string& p = a[0];
+  absl::Duration delay = tail_follow_delay_;
+  if (f.count("-s")) {
+    int64_t ms = 0;
+    if (!absl::SimpleAtoi(option_values_["-s"], &ms) || ms <= 0) {
+      return UsageError("-tail", "followDelay should be positive");
+    }
+    delay = absl::Milliseconds(ms);
+  }
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(p);
+  if (!st.ok()) {
+    PathError(p, st.status());
+    return ExitCode();
+  }
+  if (st->is_dir()) {
+    Error(absl::StrCat("`", p, "': Is a directory"));
+    return ExitCode();
+  }
+  // The length readers see (hflushed bytes of a file being written included).
+  absl::StatusOr<std::unique_ptr<DfsInputStream>> in = client_->Open(p);
+  if (!in.ok()) {
+    PathError(p, in.status());
+    return ExitCode();
+  }
+  uint64_t length = (*in)->length();
+  in->reset();
+  absl::StatusOr<uint64_t> offset = PrintFrom(p, length > kHeadTailBytes ? length - kHeadTailBytes : 0);
+  // -f: poll for bytes appended or hflushed since, until killed, stdout closes or
+  // the file goes away. A writer reopening the file (append, pipeline recovery)
+  // can fail one poll; the next one picks up where this left off.
+  while (offset.ok() && f.count("-f") && io_.out->good()) {
+    absl::SleepFor(delay);
+    absl::StatusOr<uint64_t> next = PrintFrom(p, *offset);
+    if (next.ok() || absl::IsNotFound(next.status())) offset = next;
+  }
+  if (!offset.ok()) PathError(p, offset.status());
   return ExitCode();
 }
 
 int FsShell::Getmerge(const std::set<std::string>& f, const Args& a) {
-  absl::StatusOr<FileStatus> st = client_->GetFileInfo(a[0]);
-  if (!st.ok()) {
-    PathError(a[0], st.status());
-    return ExitCode();
-  }
+  // Every source (globs expanded), a directory standing for its files.
   std::vector<std::string> files;
-  if (st->is_dir()) {
-    absl::StatusOr<std::vector<FileStatus>> children = client_->ListStatus(a[0]);
-    if (!children.ok()) {
-      PathError(a[0], children.status());
-      return ExitCode();
+  for (size_t i = 0; i + 1 < a.size(); ++i) {
+    absl::StatusOr<FileStatus> st = client_->GetFileInfo(a[i]);
+    if (!st.ok()) {
+      PathError(a[i], st.status());
+      continue;
     }
-    std::string dir = *path::Normalize(a[0], client_->working_dir());
+    if (!st->is_dir()) {
+      if (!(f.count("-skip-empty-file") && st->length() == 0)) files.push_back(a[i]);
+      continue;
+    }
+    absl::StatusOr<std::vector<FileStatus>> children = client_->ListStatus(a[i]);
+    if (!children.ok()) {
+      PathError(a[i], children.status());
+      continue;
+    }
+    std::string dir = *path::Normalize(a[i], client_->working_dir());
     for (const FileStatus& c : *children) {
       if (c.is_dir() || (f.count("-skip-empty-file") && c.length() == 0)) continue;
       files.push_back(path::Join(dir, c.path()));
     }
-  } else {
-    files.push_back(a[0]);
   }
-  std::ofstream out(a[1], std::ios::binary | std::ios::trunc);
+  if (files.empty()) return ExitCode();
+  const std::string& dst = a.back();
+  std::ofstream out(dst, std::ios::binary | std::ios::trunc);
   if (!out) {
-    Error(absl::StrCat("`", a[1], "': ", std::strerror(errno)));
+    Error(absl::StrCat("`", dst, "': ", std::strerror(errno)));
     return ExitCode();
   }
   for (const std::string& file : files) {
@@ -377,37 +431,66 @@ int FsShell::Getmerge(const std::set<std::string>& f, const Args& a) {
   return ExitCode();
 }
 
+void FsShell::CopyTree(const std::string& src, const std::string& src_display,
+                       const std::string& target, const std::string& target_display,
+                       bool overwrite) {
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(src);
+  if (!st.ok()) return PathError(src_display, st.status());
+  absl::StatusOr<FileStatus> existing = client_->GetFileInfo(target);
+  if (st->is_dir()) {
+    // CommandWithDestination.recursePath: into an existing directory, or a new one.
+    if (existing.ok() && !existing->is_dir()) {
+      return Error(absl::StrCat("`", target_display, "': Is not a directory"));
+    }
+    if (!existing.ok()) {
+      absl::Status s = client_->Mkdirs(target, false);
+      if (!s.ok()) return PathError(target_display, s);
+    }
+    absl::StatusOr<std::vector<FileStatus>> children = client_->ListStatus(src);
+    if (!children.ok()) return PathError(src_display, children.status());
+    for (const FileStatus& c : *children) {
+      CopyTree(path::Join(src, c.path()), ChildDisplay(src_display, c.path()),
+               path::Join(target, c.path()), ChildDisplay(target_display, c.path()), overwrite);
+    }
+    return;
+  }
+  if (existing.ok() && (!overwrite || existing->is_dir())) {
+    return Error(absl::StrCat("`", target_display, "': File exists"));
+  }
+  absl::StatusOr<std::unique_ptr<DfsInputStream>> in = client_->Open(src);
+  if (!in.ok()) return PathError(src_display, in.status());
+  absl::Status s =
+      PutFrom([&](char* buf, size_t n) { return (*in)->Read(buf, n); }, target, overwrite);
+  if (!s.ok()) PathError(src_display, s);
+}
+
 int FsShell::Cp(const std::set<std::string>& f, const Args& a) {
   const std::string& dst = a.back();
   std::optional<Destination> d = ResolveDestination(dst, a.size() - 1);
   if (!d) return ExitCode();
-  bool dst_is_dir = d->is_dir;
-  const std::string& dst_abs = d->abs;
   for (size_t i = 0; i + 1 < a.size(); ++i) {
     const std::string& src = a[i];
-    absl::StatusOr<FileStatus> st = client_->GetFileInfo(src);
-    if (!st.ok()) {
-      PathError(src, st.status());
+    absl::StatusOr<std::string> src_abs = path::Normalize(src, client_->working_dir());
+    if (!src_abs.ok()) {
+      PathError(src, src_abs.status());
       continue;
     }
-    if (st->is_dir()) {
-      Error(absl::StrCat("`", src, "': Is a directory"));
-      continue;
+    std::string name = path::Basename(*src_abs);
+    std::string target = d->is_dir ? path::Join(d->abs, name) : d->abs;
+    std::string target_display = d->is_dir ? ChildDisplay(dst, name) : dst;
+    absl::StatusOr<FileStatus> st = client_->GetFileInfo(*src_abs);
+    if (st.ok() && st->is_dir()) {
+      // CommandWithDestination.processPathArgument's checks for a directory.
+      if (target == *src_abs) {
+        Error(absl::StrCat("`", src, "' to `", Qualified(target), "': are identical"));
+        continue;
+      }
+      if (path::IsAncestorOrSelf(*src_abs, target)) {
+        Error(absl::StrCat("`", src, "' to `", target_display, "': is a subdirectory of itself"));
+        continue;
+      }
     }
-    std::string src_abs = *path::Normalize(src, client_->working_dir());
-    std::string target = dst_is_dir ? path::Join(dst_abs, path::Basename(src_abs)) : dst_abs;
-    if (client_->GetFileInfo(target).ok() && f.count("-f") == 0) {
-      Error(absl::StrCat("`", target, "': File exists"));
-      continue;
-    }
-    absl::StatusOr<std::unique_ptr<DfsInputStream>> in = client_->Open(src_abs);
-    if (!in.ok()) {
-      PathError(src, in.status());
-      continue;
-    }
-    absl::Status s = PutFrom(
-        [&](char* buf, size_t n) { return (*in)->Read(buf, n); }, target, f.count("-f") > 0);
-    if (!s.ok()) PathError(src, s);
+    CopyTree(*src_abs, src, target, target_display, f.count("-f") > 0);
   }
   return ExitCode();
 }

@@ -129,6 +129,12 @@ std::string LsFormatter::Line(const FileStatus& s, const std::string& display_pa
                       display_path);
 }
 
+std::string ChildDisplay(const std::string& parent, const std::string& name) {
+  if (parent == ".") return name;
+  if (!parent.empty() && parent.back() == '/') return absl::StrCat(parent, name);
+  return absl::StrCat(parent, "/", name);
+}
+
 std::string PathError(absl::string_view path, const absl::Status& s) {
   std::string quoted = absl::StrCat("`", path, "'");
   std::string msg(s.message());

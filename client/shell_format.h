@@ -46,6 +46,9 @@ class LsFormatter {
   size_t max_repl_ = 3, max_len_ = 10, max_owner_ = 0, max_group_ = 0;
 };
 
+// A child's display path: the parent as typed + "/" + name (PathData).
+std::string ChildDisplay(const std::string& parent, const std::string& name);
+
 // The text of a shell error for `path`, as PathIOException formats it:
 // "`/p': No such file or directory". Codes without a Hadoop path exception give
 // the server's message (first line).

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
+#include "common/base/md5.h"
 #include "common/base/status_macros.h"
 #include "common/rpc/rpc_util.h"
 #include "common/server/daemon_util.h"
@@ -277,6 +278,21 @@ absl::StatusOr<GetReplicaInfoResponse> Datanode::GetReplicaInfo(
   response.set_generation_stamp(r->generation_stamp);
   response.set_num_bytes(r->visible_bytes);
   response.set_finalized(r->finalized);
+  return response;
+}
+
+absl::StatusOr<GetBlockChecksumResponse> Datanode::GetBlockChecksum(
+    const GetBlockChecksumRequest& request) {
+  if (!ready_.load()) return NotReady();
+  const Block& b = request.block();
+  HL_ASSIGN_OR_RETURN(std::unique_ptr<ReplicaReader> reader,
+                      store_->OpenVisibleReplica(b.block_id(), b.generation_stamp()));
+  HL_ASSIGN_OR_RETURN(std::vector<uint32_t> sums, reader->AllChecksums());
+  GetBlockChecksumResponse response;
+  response.set_bytes_per_crc(reader->bytes_per_checksum());
+  response.set_crc_per_block(sums.size());
+  response.set_md5(Md5::Bytes(Md5::Of(EncodeChecksums(sums))));
+  response.set_crc_type("CRC32C");
   return response;
 }
 

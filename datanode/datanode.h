@@ -77,6 +77,8 @@ class Datanode {
                          const std::function<bool(const ReadBlockResponse&)>& send);
   // For a replica being written, num_bytes is its visible (acknowledged) length.
   absl::StatusOr<GetReplicaInfoResponse> GetReplicaInfo(const GetReplicaInfoRequest& request) const;
+  absl::StatusOr<GetBlockChecksumResponse> GetBlockChecksum(
+      const GetBlockChecksumRequest& request);
   absl::StatusOr<InitReplicaRecoveryResponse> InitReplicaRecovery(
       const InitReplicaRecoveryRequest& request);
   // Queues an incremental block report (received) for the new stamp.

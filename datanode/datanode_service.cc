@@ -74,4 +74,13 @@ grpc::Status DatanodeServiceImpl::UpdateReplica(grpc::ServerContext* /*context*/
   return ToGrpcStatus(datanode_->UpdateReplica(*request));
 }
 
+grpc::Status DatanodeServiceImpl::GetBlockChecksum(grpc::ServerContext* /*context*/,
+                                                   const GetBlockChecksumRequest* request,
+                                                   GetBlockChecksumResponse* response) {
+  absl::StatusOr<GetBlockChecksumResponse> r = datanode_->GetBlockChecksum(*request);
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  *response = std::move(*r);
+  return grpc::Status::OK;
+}
+
 }  // namespace hayloft::datanode

@@ -27,6 +27,9 @@ class DatanodeServiceImpl final : public DatanodeService::Service {
                                    InitReplicaRecoveryResponse* response) override;
   grpc::Status UpdateReplica(grpc::ServerContext* context, const UpdateReplicaRequest* request,
                              UpdateReplicaResponse* response) override;
+  grpc::Status GetBlockChecksum(grpc::ServerContext* context,
+                                const GetBlockChecksumRequest* request,
+                                GetBlockChecksumResponse* response) override;
 
  private:
   Datanode* const datanode_;

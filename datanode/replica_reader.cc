@@ -67,4 +67,17 @@ absl::StatusOr<ChunkedData> ReplicaReader::ReadChunks(uint64_t offset, size_t ma
   return out;
 }
 
+absl::StatusOr<std::vector<uint32_t>> ReplicaReader::AllChecksums() {
+  size_t chunks = NumChunks(num_bytes_, bpc_);
+  HL_ASSIGN_OR_RETURN(std::vector<uint32_t> sums,
+                      ReadChecksums(meta_fd_, 0, chunks, block_path_ + " meta"));
+  if (sums.size() != chunks) {
+    return absl::DataLossError(absl::StrCat("checksum error in blk_", block_id_,
+                                            ": its meta file holds ", sums.size(), " of ",
+                                            chunks, " checksums"));
+  }
+  if (tail_crc_ && !sums.empty()) sums.back() = *tail_crc_;
+  return sums;
+}
+
 }  // namespace hayloft::datanode

@@ -43,6 +43,10 @@ class ReplicaReader {
   // about `max_bytes` (rounded up to a chunk) but not past num_bytes(). Every chunk
   // is verified; DataLoss names the block and offset of a bad one.
   absl::StatusOr<ChunkedData> Read(uint64_t offset, size_t max_bytes);
+  // The stored CRC of every chunk of num_bytes(), from the meta file alone (the
+  // data is not read): what HDFS's block checksum is computed from. DataLoss if the
+  // meta file is short.
+  absl::StatusOr<std::vector<uint32_t>> AllChecksums();
 
  private:
   friend class BlockStore;

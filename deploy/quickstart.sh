@@ -105,8 +105,13 @@ cat <<EOF
     hayloft fs -du -h $DEST
     hayloft fsck $DEST -files -blocks -locations
     hayloft dfsadmin -report
-    hayloft fs -rm -r $DEST      (deletes it; trash comes with the full shell)
-  MapReduce:     jobtracker 127.0.0.1:8021 (its web page on :8088 comes in a later issue)
+    hayloft fs -rm -r $DEST      (moves it to /user/\$USER/.Trash; -skipTrash deletes)
+  Web UI (refreshes live; the cluster up output above lists every daemon's page):
+    namenode     http://127.0.0.1:9870/   (overview, datanodes, racks, file browser)
+    jobtracker   http://127.0.0.1:8088/   (jobs, the job page with its task timeline)
+    metrics      http://127.0.0.1:9870/metrics   (Prometheus text, on every daemon)
+    WebHDFS      curl -s "http://127.0.0.1:9870/webhdfs/v1$DEST?op=LISTSTATUS"
+  MapReduce:     jobtracker 127.0.0.1:8021
     hayloft jar $BUILD_DIR/lib/grep.so $DEST $DEST-grep 'h[a-z]+'
     hayloft job -list all
   Stop it:       hayloft cluster down$DIR_FLAG

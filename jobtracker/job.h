@@ -68,6 +68,8 @@ class Job {
   Job(JobOptions options, absl::Time now);
 
   const std::string& id() const { return options_.id; }
+  // Who submitted it: the jobtracker and the tasks use the DFS as this user.
+  const std::string& user() const { return options_.user; }
   const std::map<std::string, std::string>& conf() const { return options_.conf; }
   JobState state() const { return state_; }
   bool map_only() const { return options_.num_reduces == 0; }

@@ -56,7 +56,8 @@ absl::Status Jobtracker::Init() {
   scheduler_ = std::make_unique<TaskScheduler>(&topology_, options_.locality_delay,
                                                options_.speculative_lag);
   HL_ASSIGN_OR_RETURN(DfsClientOptions dfs_options, DfsClientOptions::FromConfig(options_.dfs_conf));
-  HL_ASSIGN_OR_RETURN(dfs_, DfsClient::Create(std::move(dfs_options)));
+  dfs_clients_ = std::make_unique<DfsClientCache>(std::move(dfs_options));
+  HL_ASSIGN_OR_RETURN(dfs_, dfs_clients_->For(""));
   client_service_ = std::make_unique<JobtrackerServiceImpl>(this);
   worker_service_ = std::make_unique<WorkerProtocolServiceImpl>(this);
   HL_ASSIGN_OR_RETURN(rpc::StartedServer started,
@@ -95,8 +96,37 @@ void Jobtracker::Shutdown() {
 }
 
 std::string Jobtracker::GetNewJobId() {
+  // Clients stage the job right after this call.
+  EnsureStagingRoot();
   absl::MutexLock lock(&mu_);
   return absl::StrFormat("job_%s_%04d", start_stamp_, next_job_seq_++);
+}
+
+void Jobtracker::EnsureStagingRoot() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (staging_root_ready_) return;
+  }
+  std::string dir = "/";
+  absl::Status s;
+  for (const std::string& name : path::Components(options_.staging_root)) {
+    dir = path::Join(dir, name);
+    absl::StatusOr<FileStatus> st = dfs_->GetFileInfo(dir);
+    if (st.ok()) continue;
+    s = st.status();
+    if (!absl::IsNotFound(s)) break;
+    // Shared scratch space, as /tmp is on HDFS: anyone may add, only owners remove.
+    s = dfs_->Mkdirs(dir, /*create_parent=*/false);
+    if (s.ok() || absl::IsAlreadyExists(s)) s = dfs_->SetPermission(dir, 01777);
+    if (!s.ok()) break;
+  }
+  if (!s.ok()) {
+    LOG(WARNING) << "cannot make the staging root " << options_.staging_root
+                 << " (users may not be able to submit jobs): " << s.message();
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  staging_root_ready_ = true;
 }
 
 absl::StatusOr<JobStatus> Jobtracker::SubmitJob(const SubmitJobRequest& req) {
@@ -104,6 +134,9 @@ absl::StatusOr<JobStatus> Jobtracker::SubmitJob(const SubmitJobRequest& req) {
   JobOptions jo;
   jo.id = req.job_id();
   jo.user = req.user();
+  // The tasks act as this user toward the DFS.
+  conf[std::string(jobconf::kUser)] = req.user();
+  HL_ASSIGN_OR_RETURN(DfsClient * dfs, dfs_clients_->For(req.user()));
   HL_ASSIGN_OR_RETURN(jo.num_reduces, ConfInt(conf, jobconf::kNumReduces, 1, 0, 100000));
   HL_ASSIGN_OR_RETURN(jo.max_map_attempts, ConfInt(conf, jobconf::kMapMaxAttempts, 4, 1, 100));
   HL_ASSIGN_OR_RETURN(jo.max_reduce_attempts,
@@ -115,9 +148,9 @@ absl::StatusOr<JobStatus> Jobtracker::SubmitJob(const SubmitJobRequest& req) {
       return absl::AlreadyExistsError(absl::StrCat("job ", jo.id, " was already submitted"));
     }
   }
-  HL_ASSIGN_OR_RETURN(jo.splits, ComputeSplits(dfs_.get(), conf, options_.default_fs));
+  HL_ASSIGN_OR_RETURN(jo.splits, ComputeSplits(dfs, conf, options_.default_fs));
   const std::string out = conf[std::string(jobconf::kOutputDir)];
-  HL_RETURN_IF_ERROR(Annotate(dfs_->Mkdirs(path::Join(out, "_temporary"), true),
+  HL_RETURN_IF_ERROR(Annotate(dfs->Mkdirs(path::Join(out, "_temporary"), true),
                               absl::StrCat("creating ", options_.default_fs, out)));
   jo.conf = std::move(conf);
   absl::MutexLock lock(&mu_);
@@ -316,20 +349,24 @@ std::string Jobtracker::StagingDir(const std::string& job_id) {
 }
 
 void Jobtracker::DoWork(const Work& work) {
-  std::string out;
+  std::string out, user;
   {
     absl::MutexLock lock(&mu_);
     auto it = jobs_.find(work.commit.job_id);
     if (it == jobs_.end()) return;
     out = it->second->output_dir();
+    user = it->second->user();
   }
+  // Commits are the job's user's doing: the output is theirs.
+  absl::StatusOr<DfsClient*> client = dfs_clients_->For(user);
+  DfsClient* dfs = client.ok() ? *client : dfs_;
   const std::string temp = path::Join(out, "_temporary");
   if (work.kind == Work::kCommitTask) {
     const CommitRequest& c = work.commit;
     bool map_only = c.type == MAP;
     std::string part = jobconf::PartFileName(map_only, c.index);
-    absl::Status s = dfs_->Rename(path::Join(path::Join(temp, c.attempt_id), part),
-                                  path::Join(out, part));
+    absl::Status s = dfs->Rename(path::Join(path::Join(temp, c.attempt_id), part),
+                                 path::Join(out, part));
     absl::MutexLock lock(&mu_);
     auto it = jobs_.find(c.job_id);
     if (it == jobs_.end()) return;
@@ -339,11 +376,11 @@ void Jobtracker::DoWork(const Work& work) {
   }
   absl::Status s;
   if (work.kind == Work::kCommitJob) {
-    s = dfs_->WriteFile(path::Join(out, "_SUCCESS"), "");
+    s = dfs->WriteFile(path::Join(out, "_SUCCESS"), "");
   }
-  dfs_->Delete(temp, /*recursive=*/true).IgnoreError();
+  dfs->Delete(temp, /*recursive=*/true).IgnoreError();
   std::string staging = StagingDir(work.commit.job_id);
-  if (!staging.empty()) dfs_->Delete(staging, true).IgnoreError();
+  if (!staging.empty()) dfs->Delete(staging, true).IgnoreError();
   JobStatus final_status;
   {
     absl::MutexLock lock(&mu_);

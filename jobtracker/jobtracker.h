@@ -24,8 +24,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "client/dfs_client.h"
-#include "common/web/web_server.h"
+#include "client/dfs_client_cache.h"
 #include "common/base/topology.h"
+#include "common/web/web_server.h"
 #include "jobtracker/job.h"
 #include "jobtracker/jobtracker_options.h"
 #include "jobtracker/task_scheduler.h"
@@ -84,13 +85,20 @@ class Jobtracker {
   void WriteHistory(const JobStatus& status);
   absl::StatusOr<JobStatus> ReadHistory(const std::string& job_id);
   std::string StagingDir(const std::string& job_id);
+  // Makes the staging root (and its missing parents) sticky and world-writable
+  // if it does not exist, so every user can stage jobs; once it worked, never
+  // again.
+  void EnsureStagingRoot();
 
   const JobtrackerOptions options_;
   std::string address_;
   std::string start_stamp_;  // the "<start>" in job ids
   Topology topology_;
   std::unique_ptr<TaskScheduler> scheduler_;
-  std::unique_ptr<DfsClient> dfs_;
+  // DFS clients per job user: job files, input, output and commits are the
+  // user's and the namenode checks them as the user's.
+  std::unique_ptr<DfsClientCache> dfs_clients_;
+  DfsClient* dfs_ = nullptr;  // the jobtracker's own (history, staging root)
   std::unique_ptr<JobtrackerServiceImpl> client_service_;
   std::unique_ptr<WorkerProtocolServiceImpl> worker_service_;
   std::unique_ptr<grpc::Server> server_;
@@ -106,6 +114,7 @@ class Jobtracker {
   std::map<std::string, JobStatus> history_cache_ ABSL_GUARDED_BY(mu_);
   std::deque<Work> work_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool staging_root_ready_ ABSL_GUARDED_BY(mu_) = false;
   std::thread committer_;
   std::thread monitor_;
   bool shut_down_ = false;

@@ -29,6 +29,8 @@ absl::StatusOr<JobtrackerOptions> JobtrackerOptions::FromConfig(const Configurat
                       conf.GetDuration("hayloft.speculative.lag", absl::Seconds(10),
                                        absl::Milliseconds(1)));
   o.history_dir = conf.GetString("hayloft.jobtracker.history.dir", "/system/history");
+  o.staging_root =
+      conf.GetString("mapreduce.jobtracker.staging.root.dir", "/tmp/hayloft/mapred/staging");
   o.dfs_conf = conf;
   absl::StatusOr<HostPort> fs =
       HostPort::Parse(conf.GetString("fs.defaultFS", "hdfs://127.0.0.1:8020"), 8020);

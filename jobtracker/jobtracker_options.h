@@ -27,6 +27,9 @@ struct JobtrackerOptions {
   // (hayloft.speculative.lag).
   absl::Duration speculative_lag = absl::Seconds(10);
   std::string history_dir = "/system/history";    // hayloft.jobtracker.history.dir
+  // Where clients stage job files, <root>/<user>/.staging/<job>; made sticky and
+  // world-writable if missing (mapreduce.jobtracker.staging.root.dir).
+  std::string staging_root = "/tmp/hayloft/mapred/staging";
   // DFS client settings (fs.defaultFS ...).
   Configuration dfs_conf;
   std::string default_fs;  // "hdfs://host:port", for messages

@@ -39,6 +39,8 @@ absl::Status Namenode::Start() {
   webhdfs_->Register(web_->server());
   HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check dfs.namenode.http-address"));
   monitor_ = std::thread([this] { MonitorLoop(); });
+  trash_emptier_ = std::make_unique<TrashEmptier>(namesystem_.get(), options_);
+  trash_emptier_->Start();
   if (!options_.port_file.empty()) {
     HL_RETURN_IF_ERROR(daemon::WriteFileDurably(options_.port_file, hp.ToString()));
   }
@@ -63,6 +65,7 @@ void Namenode::Shutdown() {
     server_.reset();
   }
   if (monitor_.joinable()) monitor_.join();
+  if (trash_emptier_ != nullptr) trash_emptier_->Stop();
 }
 
 }  // namespace hayloft

@@ -16,6 +16,7 @@
 #include "namenode/namenode_service.h"
 #include "namenode/namenode_webhdfs.h"
 #include "namenode/namesystem.h"
+#include "namenode/trash_emptier.h"
 
 namespace hayloft {
 
@@ -47,6 +48,7 @@ class Namenode {
   int port_ = 0;
   absl::Notification stop_;
   std::thread monitor_;
+  std::unique_ptr<TrashEmptier> trash_emptier_;
 };
 
 }  // namespace hayloft

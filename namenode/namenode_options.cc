@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/host_port.h"
 #include "common/base/status_macros.h"
+#include "common/fs/trash_policy.h"
 
 namespace hayloft {
 namespace {
@@ -44,6 +45,14 @@ absl::StatusOr<NamenodeOptions> NamenodeOptions::FromConfig(const Configuration&
   o.http_address = http.ToString();
   o.http_port_file = conf.GetString("hayloft.http.port.file", "");
   o.superuser = CurrentUser();
+  HL_ASSIGN_OR_RETURN(o.permissions_enabled, conf.GetBool("dfs.permissions.enabled", true));
+  o.supergroup = conf.GetString("dfs.permissions.superusergroup", "supergroup");
+  if (o.supergroup.empty()) {
+    return absl::InvalidArgumentError("dfs.permissions.superusergroup must not be empty");
+  }
+  HL_ASSIGN_OR_RETURN(o.groups_cache_ttl,
+                      conf.GetDuration("hadoop.security.groups.cache.secs", absl::Seconds(300),
+                                       absl::Seconds(1)));
   HL_ASSIGN_OR_RETURN(int64_t repl, conf.GetInt64("dfs.replication", 3));
   HL_ASSIGN_OR_RETURN(int64_t max_repl, conf.GetInt64("dfs.replication.max", 512));
   HL_ASSIGN_OR_RETURN(int64_t min_repl, conf.GetInt64("dfs.namenode.replication.min", 1));
@@ -96,6 +105,9 @@ absl::StatusOr<NamenodeOptions> NamenodeOptions::FromConfig(const Configuration&
   HL_ASSIGN_OR_RETURN(o.lease_hard_limit,
                       conf.GetDuration("dfs.namenode.lease-hard-limit-sec", absl::Minutes(20),
                                        absl::Seconds(1)));
+  HL_ASSIGN_OR_RETURN(o.trash_interval, TrashIntervalFromConfig(conf, "fs.trash.interval", 1440));
+  HL_ASSIGN_OR_RETURN(o.trash_checkpoint_interval,
+                      TrashIntervalFromConfig(conf, "fs.trash.checkpoint.interval", 0));
   if (o.heartbeat_interval <= absl::ZeroDuration() ||
       o.replication_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("heartbeat and redundancy intervals must be positive");

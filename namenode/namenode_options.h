@@ -4,7 +4,9 @@
 #define HAYLOFT_NAMENODE_NAMENODE_OPTIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -20,6 +22,11 @@ struct NamenodeOptions {
   std::string http_address = "0.0.0.0:9870";       // dfs.namenode.http-address
   std::string http_port_file;                      // hayloft.http.port.file
   std::string superuser;                           // the user running the namenode
+  bool permissions_enabled = true;                 // dfs.permissions.enabled
+  std::string supergroup = "supergroup";           // dfs.permissions.superusergroup
+  absl::Duration groups_cache_ttl = absl::Seconds(300);  // hadoop.security.groups.cache.secs
+  // A user's groups. Empty: the OS groups of that name on this host (getgrouplist).
+  std::function<std::vector<std::string>(const std::string& user)> group_resolver_for_testing;
   uint32_t default_replication = 3;                // dfs.replication
   uint64_t default_block_size = 128ull << 20;      // dfs.blocksize
   uint32_t min_replication = 1;                    // dfs.namenode.replication.min
@@ -40,6 +47,12 @@ struct NamenodeOptions {
   // recovers and closes it after the hard limit (dfs.namenode.lease-hard-limit-sec).
   absl::Duration lease_soft_limit = absl::Seconds(60);
   absl::Duration lease_hard_limit = absl::Minutes(20);
+  // Trash (fs.trash.interval, fs.trash.checkpoint.interval; minutes, fractions
+  // allowed as Hadoop reads them as floats): clients use the namenode's interval
+  // when it is not 0, and the namenode's trash emptier checkpoints every user's
+  // trash and deletes old checkpoints.
+  absl::Duration trash_interval = absl::Minutes(1440);
+  absl::Duration trash_checkpoint_interval = absl::ZeroDuration();
 
   // HDFS: a datanode is dead after 2 x recheck interval + 10 x heartbeat interval.
   absl::Duration dead_node_timeout() const {

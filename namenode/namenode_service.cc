@@ -71,16 +71,24 @@ grpc::Status NamenodeServiceImpl::SetReplication(grpc::ServerContext*,
                                                  SetReplicationResponse*) {
   return ToGrpcStatus(ns_->SetReplication(*req));
 }
+grpc::Status NamenodeServiceImpl::SetPermission(grpc::ServerContext*,
+                                                const SetPermissionRequest* req,
+                                                SetPermissionResponse*) {
+  return ToGrpcStatus(ns_->SetPermission(*req));
+}
+grpc::Status NamenodeServiceImpl::SetOwner(grpc::ServerContext*, const SetOwnerRequest* req,
+                                           SetOwnerResponse*) {
+  return ToGrpcStatus(ns_->SetOwner(*req));
+}
 grpc::Status NamenodeServiceImpl::GetContentSummary(grpc::ServerContext*,
                                                     const GetContentSummaryRequest* req,
                                                     GetContentSummaryResponse* resp) {
   return Reply(ns_->GetContentSummary(*req), resp);
 }
 grpc::Status NamenodeServiceImpl::GetDatanodeReport(grpc::ServerContext*,
-                                                    const GetDatanodeReportRequest*,
+                                                    const GetDatanodeReportRequest* req,
                                                     GetDatanodeReportResponse* resp) {
-  *resp = ns_->GetDatanodeReport();
-  return grpc::Status::OK;
+  return Reply(ns_->GetDatanodeReport(*req), resp);
 }
 grpc::Status NamenodeServiceImpl::GetFsStats(grpc::ServerContext*, const GetFsStatsRequest*,
                                              GetFsStatsResponse* resp) {
@@ -95,12 +103,12 @@ grpc::Status NamenodeServiceImpl::Fsck(grpc::ServerContext*, const FsckRequest* 
 grpc::Status NamenodeServiceImpl::SetSafeMode(grpc::ServerContext*,
                                               const SetSafeModeRequest* req,
                                               SetSafeModeResponse* resp) {
-  *resp = ns_->SetSafeMode(*req);
-  return grpc::Status::OK;
+  return Reply(ns_->SetSafeMode(*req), resp);
 }
-grpc::Status NamenodeServiceImpl::RefreshNodes(grpc::ServerContext*, const RefreshNodesRequest*,
+grpc::Status NamenodeServiceImpl::RefreshNodes(grpc::ServerContext*,
+                                               const RefreshNodesRequest* req,
                                                RefreshNodesResponse*) {
-  return ToGrpcStatus(ns_->RefreshNodes());
+  return ToGrpcStatus(ns_->RefreshNodes(*req));
 }
 grpc::Status NamenodeServiceImpl::UpdateBlockForPipeline(
     grpc::ServerContext*, const UpdateBlockForPipelineRequest* req,
@@ -116,6 +124,12 @@ grpc::Status NamenodeServiceImpl::GetAdditionalDatanode(grpc::ServerContext*,
                                                         const GetAdditionalDatanodeRequest* req,
                                                         GetAdditionalDatanodeResponse* resp) {
   return Reply(ns_->GetAdditionalDatanode(*req), resp);
+}
+grpc::Status NamenodeServiceImpl::GetServerDefaults(grpc::ServerContext*,
+                                                    const GetServerDefaultsRequest*,
+                                                    GetServerDefaultsResponse* resp) {
+  *resp = ns_->GetServerDefaults();
+  return grpc::Status::OK;
 }
 
 grpc::Status DatanodeProtocolServiceImpl::RegisterDatanode(grpc::ServerContext*,

@@ -39,6 +39,10 @@ class NamenodeServiceImpl final : public NamenodeService::Service {
                       DeleteResponse* resp) override;
   grpc::Status SetReplication(grpc::ServerContext*, const SetReplicationRequest* req,
                               SetReplicationResponse* resp) override;
+  grpc::Status SetPermission(grpc::ServerContext*, const SetPermissionRequest* req,
+                             SetPermissionResponse* resp) override;
+  grpc::Status SetOwner(grpc::ServerContext*, const SetOwnerRequest* req,
+                        SetOwnerResponse* resp) override;
   grpc::Status GetContentSummary(grpc::ServerContext*, const GetContentSummaryRequest* req,
                                  GetContentSummaryResponse* resp) override;
   grpc::Status GetDatanodeReport(grpc::ServerContext*, const GetDatanodeReportRequest* req,
@@ -58,6 +62,8 @@ class NamenodeServiceImpl final : public NamenodeService::Service {
   grpc::Status GetAdditionalDatanode(grpc::ServerContext*,
                                      const GetAdditionalDatanodeRequest* req,
                                      GetAdditionalDatanodeResponse* resp) override;
+  grpc::Status GetServerDefaults(grpc::ServerContext*, const GetServerDefaultsRequest* req,
+                                 GetServerDefaultsResponse* resp) override;
 
  private:
   Namesystem* const ns_;

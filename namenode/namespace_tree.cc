@@ -14,8 +14,15 @@ uint64_t Inode::length() const {
   return n;
 }
 
+std::string InodePath::PathTo(size_t i) const {
+  if (i == 0) return "/";
+  std::string out;
+  for (size_t c = 0; c < i && c < components.size(); ++c) absl::StrAppend(&out, "/", components[c]);
+  return out;
+}
+
 absl::Status NamespaceTree::Load(EditLog* log, const std::string& superuser,
-                                 leveldb::WriteBatch* batch) {
+                                 const std::string& supergroup, leveldb::WriteBatch* batch) {
   struct Loaded {
     uint64_t parent;
     std::string name;
@@ -42,7 +49,7 @@ absl::Status NamespaceTree::Load(EditLog* log, const std::string& superuser,
     root->record.set_is_dir(true);
     root->record.set_permission(0755);
     root->record.set_owner(superuser);
-    root->record.set_group("supergroup");
+    root->record.set_group(supergroup);
     root->record.set_mtime_ms(absl::ToUnixMillis(absl::Now()));
     batch->Put(EditLog::RootKey(), root->record.SerializeAsString());
     inodes_[kRootInodeId] = std::move(root);
@@ -80,6 +87,27 @@ absl::Status NamespaceTree::Load(EditLog* log, const std::string& superuser,
 Inode* NamespaceTree::Get(uint64_t id) {
   auto it = inodes_.find(id);
   return it == inodes_.end() ? nullptr : it->second.get();
+}
+
+const Inode* NamespaceTree::Get(uint64_t id) const {
+  auto it = inodes_.find(id);
+  return it == inodes_.end() ? nullptr : it->second.get();
+}
+
+InodePath NamespaceTree::Resolve(const std::string& path) {
+  InodePath p;
+  p.components = path::Components(path);
+  p.inodes.reserve(p.components.size() + 1);
+  Inode* cur = Get(kRootInodeId);
+  p.inodes.push_back(cur);
+  for (const std::string& c : p.components) {
+    if (cur != nullptr) {
+      auto it = cur->is_dir() ? cur->children.find(c) : cur->children.end();
+      cur = it == cur->children.end() ? nullptr : Get(it->second);
+    }
+    p.inodes.push_back(cur);
+  }
+  return p;
 }
 
 Inode* NamespaceTree::Lookup(const std::string& path) {
@@ -149,6 +177,7 @@ Inode* NamespaceTree::AddChild(Inode* parent, const std::string& name, InodeReco
   inode->parent = parent->id;
   inode->name = name;
   record.set_id(inode->id);
+  if (record.group().empty()) record.set_group(parent->record.group());
   inode->record = std::move(record);
   (inode->is_dir() ? num_dirs_ : num_files_)++;
   Inode* raw = inode.get();

@@ -32,15 +32,33 @@ struct Inode {
   uint64_t length() const;
 };
 
+// A path resolved as far as it exists, like HDFS's INodesInPath: inodes[i] is the
+// inode the first i components name (inodes[0] is the root), nullptr from the
+// first missing component on. A file in the middle of the path ends it too.
+struct InodePath {
+  std::vector<std::string> components;  // the names below the root
+  std::vector<Inode*> inodes;           // components.size() + 1 entries
+
+  Inode* last() const { return inodes.back(); }
+  Inode* parent() const { return inodes.size() > 1 ? inodes[inodes.size() - 2] : nullptr; }
+  // The path of inodes[i]: "/" for 0, "/a/b" for 2.
+  std::string PathTo(size_t i) const;
+};
+
 // Not thread-safe; used only under the Namesystem's lock.
 class NamespaceTree {
  public:
-  // Loads every inode from `log` (or makes a root owned by `superuser`).
-  absl::Status Load(EditLog* log, const std::string& superuser, leveldb::WriteBatch* batch);
+  // Loads every inode from `log` (or makes a root owned by `superuser` and
+  // `supergroup`, 0755).
+  absl::Status Load(EditLog* log, const std::string& superuser, const std::string& supergroup,
+                    leveldb::WriteBatch* batch);
 
   // nullptr if the path does not exist (path must be valid).
   Inode* Lookup(const std::string& path);
+  // Every existing inode along a valid path.
+  InodePath Resolve(const std::string& path);
   Inode* Get(uint64_t id);
+  const Inode* Get(uint64_t id) const;
   std::string PathOf(const Inode* inode) const;
   FileStatus StatusOf(const Inode* inode, const std::string& display_path) const;
 
@@ -49,7 +67,8 @@ class NamespaceTree {
   // file in the way), AlreadyExists (the path is a file).
   absl::Status Mkdirs(const std::string& path, const InodeRecord& proto_dir,
                       bool create_parent, leveldb::WriteBatch* batch);
-  // Adds a new child inode; the parent must be a directory without that name.
+  // Adds a new child inode; the parent must be a directory without that name. A
+  // record without a group takes the parent's (HDFS's BSD rule).
   Inode* AddChild(Inode* parent, const std::string& name, InodeRecord record,
                   leveldb::WriteBatch* batch);
   // Writes the inode's record to the batch (after its record changed).

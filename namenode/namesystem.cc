@@ -16,10 +16,6 @@ namespace {
 constexpr int kDefaultListLimit = 1000;
 constexpr uint32_t kUmask = 022;
 
-std::string UserOf(const RequestHeader& h, const std::string& fallback) {
-  return h.user().empty() ? fallback : h.user();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Namesystem>> Namesystem::Open(const NamenodeOptions& options,
@@ -30,7 +26,8 @@ absl::StatusOr<std::unique_ptr<Namesystem>> Namesystem::Open(const NamenodeOptio
   {
     absl::MutexLock lock(&ns->mu_);
     leveldb::WriteBatch batch;
-    HL_RETURN_IF_ERROR(ns->tree_.Load(ns->log_.get(), options.superuser, &batch));
+    HL_RETURN_IF_ERROR(
+        ns->tree_.Load(ns->log_.get(), options.superuser, options.supergroup, &batch));
     // Block locations are not persisted: the map starts empty and block reports
     // fill in the replicas.
     ns->tree_.ForEachFile([&](const Inode& f) {
@@ -49,7 +46,7 @@ absl::StatusOr<std::unique_ptr<Namesystem>> Namesystem::Open(const NamenodeOptio
   }
   HL_RETURN_IF_ERROR(ns->Commit(seq));
   if (!options.hosts_exclude_file.empty()) {
-    absl::Status s = ns->RefreshNodes();
+    absl::Status s = ns->ReloadExcludedHosts();
     if (!s.ok()) LOG(WARNING) << s.message() << "; no datanode is excluded";
   }
   return ns;
@@ -72,8 +69,7 @@ InodeRecord Namesystem::NewRecordLocked(bool is_dir, const std::string& user,
   r.set_is_dir(is_dir);
   uint32_t mode = permission != 0 ? permission : (is_dir ? 0777 : 0666);
   r.set_permission(mode & ~kUmask & 07777);
-  r.set_owner(user);
-  r.set_group("supergroup");
+  r.set_owner(user);  // the group comes from the parent directory (AddChild)
   int64_t now = absl::ToUnixMillis(absl::Now());
   r.set_mtime_ms(now);
   r.set_atime_ms(is_dir ? 0 : now);
@@ -97,9 +93,12 @@ absl::Status Namesystem::CheckReplicationLocked(uint32_t replication,
 
 absl::StatusOr<GetFileInfoResponse> Namesystem::GetFileInfo(const GetFileInfoRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   absl::ReaderMutexLock lock(&mu_);
   GetFileInfoResponse resp;
-  Inode* inode = tree_.Lookup(req.path());
+  InodePath iip = tree_.Resolve(req.path());
+  HL_RETURN_IF_ERROR(pc.CheckTraverse(tree_, iip));
+  Inode* inode = iip.last();
   if (inode != nullptr) {
     resp.set_exists(true);
     *resp.mutable_status() = tree_.StatusOf(inode, req.path());
@@ -108,7 +107,13 @@ absl::StatusOr<GetFileInfoResponse> Namesystem::GetFileInfo(const GetFileInfoReq
 }
 
 absl::StatusOr<ListStatusResponse> Namesystem::ListStatus(const ListStatusRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   absl::ReaderMutexLock lock(&mu_);
+  InodePath iip = tree_.Resolve(req.path());
+  AccessRequest need;
+  if (iip.last() != nullptr && iip.last()->is_dir()) need.access = FsAction::kReadExecute;
+  HL_RETURN_IF_ERROR(pc.Check(tree_, iip, need));
   HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(req.path()));
   ListStatusResponse resp;
   if (!inode->is_dir()) {
@@ -128,20 +133,23 @@ absl::StatusOr<ListStatusResponse> Namesystem::ListStatus(const ListStatusReques
 
 absl::Status Namesystem::Mkdirs(const MkdirsRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  HL_RETURN_IF_ERROR(path::CheckComponentLengths(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
-    Inode* existing = tree_.Lookup(req.path());
+    InodePath iip = tree_.Resolve(req.path());
+    HL_RETURN_IF_ERROR(pc.CheckTraverse(tree_, iip));
+    Inode* existing = iip.last();
     if (existing != nullptr) {
       if (existing->is_dir()) return absl::OkStatus();
       return absl::AlreadyExistsError(absl::StrCat(req.path(), " already exists as a file"));
     }
     HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot create directory ", req.path())));
+    HL_RETURN_IF_ERROR(pc.Check(tree_, iip, {.ancestor = FsAction::kWrite}));
     leveldb::WriteBatch batch;
-    HL_RETURN_IF_ERROR(tree_.Mkdirs(
-        req.path(),
-        NewRecordLocked(true, UserOf(req.header(), options_.superuser), req.permission()),
-        req.create_parent(), &batch));
+    HL_RETURN_IF_ERROR(tree_.Mkdirs(req.path(), NewRecordLocked(true, pc.user(), req.permission()),
+                                    req.create_parent(), &batch));
     seq = AppendLocked(std::move(batch));
   }
   return Commit(seq);
@@ -149,6 +157,7 @@ absl::Status Namesystem::Mkdirs(const MkdirsRequest& req) {
 
 absl::StatusOr<CreateResponse> Namesystem::Create(const CreateRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  HL_RETURN_IF_ERROR(path::CheckComponentLengths(req.path()));
   if (req.path() == "/") return absl::AlreadyExistsError("/ already exists as a directory");
   if (req.client_name().empty()) return absl::InvalidArgumentError("client_name is required");
   uint32_t replication = req.replication() != 0 ? req.replication()
@@ -166,18 +175,23 @@ absl::StatusOr<CreateResponse> Namesystem::Create(const CreateRequest& req) {
         absl::StrCat("Invalid block size ", block_size, ": it must be a multiple of 512 and ",
                      "at most ", options_.max_block_size));
   }
+  PermissionChecker pc = CheckerFor(req.header());
   CreateResponse resp;
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
     HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot create file", req.path())));
     HL_RETURN_IF_ERROR(CheckReplicationLocked(replication, req.path()));
+    InodePath iip = tree_.Resolve(req.path());
+    HL_RETURN_IF_ERROR(pc.Check(tree_, iip, {.ancestor = FsAction::kWrite}));
     leveldb::WriteBatch batch;
-    Inode* existing = tree_.Lookup(req.path());
+    Inode* existing = iip.last();
     if (existing != nullptr) {
       if (existing->is_dir()) {
         return absl::AlreadyExistsError(absl::StrCat(req.path(), " already exists as a directory"));
       }
+      // Overwriting also needs WRITE on the file (HDFS's resolvePathForStartFile).
+      if (req.overwrite()) HL_RETURN_IF_ERROR(pc.Check(tree_, iip, {.access = FsAction::kWrite}));
       if (existing->record.under_construction() &&
           existing->record.client_name() != req.client_name()) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -193,7 +207,7 @@ absl::StatusOr<CreateResponse> Namesystem::Create(const CreateRequest& req) {
       tree_.Remove(existing, &dead_blocks, &open_files, &batch);
       InvalidateBlocksLocked(dead_blocks);
     }
-    std::string user = UserOf(req.header(), options_.superuser);
+    const std::string& user = pc.user();
     std::string parent_path = path::Parent(req.path());
     Inode* parent = tree_.Lookup(parent_path);
     if (parent == nullptr) {
@@ -260,16 +274,20 @@ absl::Status Namesystem::CommitBlockLocked(Inode* file, const Block& block) {
 absl::StatusOr<AppendResponse> Namesystem::Append(const AppendRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
   if (req.client_name().empty()) return absl::InvalidArgumentError("client_name is required");
+  PermissionChecker pc = CheckerFor(req.header());
   AppendResponse resp;
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
     HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot append to file", req.path())));
+    InodePath iip = tree_.Resolve(req.path());
+    HL_RETURN_IF_ERROR(pc.CheckTraverse(tree_, iip));
     HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
     if (file->is_dir()) {
       return absl::FailedPreconditionError(
           absl::StrCat("Failed to append to ", req.path(), ": it is a directory"));
     }
+    HL_RETURN_IF_ERROR(pc.Check(tree_, iip, {.access = FsAction::kWrite}));
     if (file->record.under_construction()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "Failed to APPEND_FILE ", req.path(), " for ", req.client_name(),
@@ -324,6 +342,9 @@ absl::StatusOr<AddBlockResponse> Namesystem::AddBlock(const AddBlockRequest& req
     uint64_t offset = file->length();
     *file->record.add_blocks() = block;
     blocks_.Add(block, file->id, file->record.replication(), false);
+    // Readers of hflushed bytes find the block here before any replica is reported.
+    BlockRecord* record = blocks_.Find(block.block_id());
+    for (const PlacementCandidate& t : targets) record->expected.push_back(t.uuid);
     leveldb::WriteBatch batch;
     tree_.Persist(file, &batch);
     tree_.PersistCounters(&batch);
@@ -407,7 +428,10 @@ absl::Status Namesystem::RenewLease(const RenewLeaseRequest& req) {
 
 absl::StatusOr<GetBlockLocationsResponse> Namesystem::GetBlockLocations(
     const GetBlockLocationsRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   absl::ReaderMutexLock lock(&mu_);
+  HL_RETURN_IF_ERROR(pc.Check(tree_, tree_.Resolve(req.path()), {.access = FsAction::kRead}));
   HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
   if (file->is_dir()) {
     return absl::FailedPreconditionError(absl::StrCat(req.path(), " is a directory"));
@@ -417,9 +441,15 @@ absl::StatusOr<GetBlockLocationsResponse> Namesystem::GetBlockLocations(
   resp.set_under_construction(file->record.under_construction());
   uint64_t end = req.length() == 0 ? UINT64_MAX : req.offset() + req.length();
   uint64_t offset = 0;
-  for (const Block& b : file->record.blocks()) {
+  const int num_blocks = file->record.blocks_size();
+  for (int i = 0; i < num_blocks; ++i) {
+    const Block& b = file->record.blocks(i);
     uint64_t block_end = offset + b.num_bytes();
-    if (block_end > req.offset() && offset < end && b.num_bytes() > 0) {
+    // The last block of a file being written is always listed: its length so far
+    // (hflushed bytes) is for the client to ask the datanodes, as in HDFS.
+    bool last_uc = i + 1 == num_blocks && file->record.under_construction();
+    if ((block_end > req.offset() && offset < end && b.num_bytes() > 0) ||
+        (last_uc && offset < end)) {
       *resp.add_blocks() = LocateLocked(b, offset, req.client_host());
     }
     offset = block_end;
@@ -430,18 +460,29 @@ absl::StatusOr<GetBlockLocationsResponse> Namesystem::GetBlockLocations(
 absl::Status Namesystem::Rename(const RenameRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.src()));
   HL_RETURN_IF_ERROR(path::Validate(req.dst()));
+  HL_RETURN_IF_ERROR(path::CheckComponentLengths(req.dst()));
+  PermissionChecker pc = CheckerFor(req.header());
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
     HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot rename ", req.src())));
+    InodePath src_iip = tree_.Resolve(req.src());
+    HL_RETURN_IF_ERROR(pc.CheckTraverse(tree_, src_iip));
+    std::string dst_path = req.dst();
+    InodePath dst_iip = tree_.Resolve(dst_path);
+    HL_RETURN_IF_ERROR(pc.CheckTraverse(tree_, dst_iip));
+    // Onto a directory: into it, under the source's name (HDFS's dstForRenameTo).
+    if (dst_iip.last() != nullptr && dst_iip.last()->is_dir() && req.src() != "/") {
+      dst_path = path::Join(dst_path, path::Basename(req.src()));
+      dst_iip = tree_.Resolve(dst_path);
+    }
+    // WRITE on the source's parent (and its sticky bit), on the destination's
+    // nearest existing ancestor.
+    HL_RETURN_IF_ERROR(pc.Check(tree_, src_iip, {.parent = FsAction::kWrite}));
+    HL_RETURN_IF_ERROR(pc.Check(tree_, dst_iip, {.ancestor = FsAction::kWrite}));
     HL_ASSIGN_OR_RETURN(Inode * src, ResolveLocked(req.src()));
     if (src->id == kRootInodeId) return absl::InvalidArgumentError("Cannot rename the root");
-    std::string dst_path = req.dst();
-    Inode* dst = tree_.Lookup(dst_path);
-    if (dst != nullptr && dst->is_dir()) {
-      dst_path = path::Join(dst_path, src->name);
-      dst = tree_.Lookup(dst_path);
-    }
+    Inode* dst = dst_iip.last();
     if (dst == src) return absl::OkStatus();
     if (path::IsAncestorOrSelf(req.src(), dst_path)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -469,12 +510,18 @@ absl::Status Namesystem::Rename(const RenameRequest& req) {
 
 absl::StatusOr<DeleteResponse> Namesystem::Delete(const DeleteRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   DeleteResponse resp;
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
     HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot delete ", req.path())));
-    Inode* inode = tree_.Lookup(req.path());
+    // WRITE on the parent (sticky bit too), and everything on every non-empty
+    // directory being removed (HDFS's subAccess=ALL, ignoreEmptyDir).
+    InodePath iip = tree_.Resolve(req.path());
+    HL_RETURN_IF_ERROR(pc.Check(tree_, iip, {.parent = FsAction::kWrite, .sub = FsAction::kAll,
+                                              .ignore_empty_dirs = true}));
+    Inode* inode = iip.last();
     if (inode == nullptr) return resp;
     if (inode->id == kRootInodeId) {
       return absl::InvalidArgumentError("Cannot delete the root directory /");
@@ -496,11 +543,14 @@ absl::StatusOr<DeleteResponse> Namesystem::Delete(const DeleteRequest& req) {
 }
 
 absl::Status Namesystem::SetReplication(const SetReplicationRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   uint64_t seq;
   {
     absl::MutexLock lock(&mu_);
     HL_RETURN_IF_ERROR(
         CheckNotInSafeModeLocked(absl::StrCat("Cannot set replication for ", req.path())));
+    HL_RETURN_IF_ERROR(pc.Check(tree_, tree_.Resolve(req.path()), {.access = FsAction::kWrite}));
     HL_ASSIGN_OR_RETURN(Inode * file, ResolveLocked(req.path()));
     if (file->is_dir()) {
       return absl::FailedPreconditionError(absl::StrCat(req.path(), " is a directory"));
@@ -533,14 +583,23 @@ void Namesystem::AddSummaryLocked(Inode* inode, GetContentSummaryResponse* out) 
 
 absl::StatusOr<GetContentSummaryResponse> Namesystem::GetContentSummary(
     const GetContentSummaryRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   absl::ReaderMutexLock lock(&mu_);
+  HL_RETURN_IF_ERROR(
+      pc.Check(tree_, tree_.Resolve(req.path()), {.sub = FsAction::kReadExecute}));
   HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(req.path()));
   GetContentSummaryResponse resp;
   AddSummaryLocked(inode, &resp);
   return resp;
 }
 
-void Namesystem::FsckWalkLocked(Inode* inode, const std::string& path, FsckResponse* out) {
+absl::Status Namesystem::FsckWalkLocked(const PermissionChecker& pc, Inode* inode,
+                                        const std::string& path, FsckResponse* out) {
+  // As the caller: fsck lists each directory and reads each file's block
+  // locations (READ_EXECUTE and READ), as HDFS's NamenodeFsck does.
+  HL_RETURN_IF_ERROR(pc.CheckInode(*inode, path,
+                                   inode->is_dir() ? FsAction::kReadExecute : FsAction::kRead));
   FsckFile* f = out->add_files();
   *f->mutable_status() = tree_.StatusOf(inode, path);
   if (!inode->is_dir()) {
@@ -549,18 +608,22 @@ void Namesystem::FsckWalkLocked(Inode* inode, const std::string& path, FsckRespo
       *f->add_blocks() = LocateLocked(b, offset, "");
       offset += b.num_bytes();
     }
-    return;
+    return absl::OkStatus();
   }
   for (const auto& [name, id] : inode->children) {
-    FsckWalkLocked(tree_.Get(id), path::Join(path, name), out);
+    HL_RETURN_IF_ERROR(FsckWalkLocked(pc, tree_.Get(id), path::Join(path, name), out));
   }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<FsckResponse> Namesystem::Fsck(const FsckRequest& req) {
+  HL_RETURN_IF_ERROR(path::Validate(req.path()));
+  PermissionChecker pc = CheckerFor(req.header());
   absl::ReaderMutexLock lock(&mu_);
+  HL_RETURN_IF_ERROR(pc.CheckTraverse(tree_, tree_.Resolve(req.path())));
   HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(req.path()));
   FsckResponse resp;
-  FsckWalkLocked(inode, req.path(), &resp);
+  HL_RETURN_IF_ERROR(FsckWalkLocked(pc, inode, req.path(), &resp));
   resp.set_num_datanodes(datanodes_.num_live());
   resp.set_num_racks(datanodes_.num_racks());
   resp.set_default_replication(options_.default_replication);

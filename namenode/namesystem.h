@@ -22,8 +22,10 @@
 #include "namenode/block_placement.h"
 #include "namenode/datanode_registry.h"
 #include "namenode/edit_log.h"
+#include "namenode/group_mapping.h"
 #include "namenode/namenode_options.h"
 #include "namenode/namespace_tree.h"
+#include "namenode/permission_checker.h"
 #include "namenode/replica_recoverer.h"
 #include "proto/namenode.pb.h"
 
@@ -36,7 +38,8 @@ class Namesystem {
   static absl::StatusOr<std::unique_ptr<Namesystem>> Open(const NamenodeOptions& options,
                                                           Topology topology);
 
-  // ClientProtocol. Errors as documented in proto/namenode.proto.
+  // ClientProtocol. Errors as documented in proto/namenode.proto. Each checks the
+  // caller's permissions as HDFS does (PermissionDenied).
   absl::StatusOr<GetFileInfoResponse> GetFileInfo(const GetFileInfoRequest& req);
   absl::StatusOr<ListStatusResponse> ListStatus(const ListStatusRequest& req);
   absl::Status Mkdirs(const MkdirsRequest& req);
@@ -53,9 +56,14 @@ class Namesystem {
   absl::Status SetReplication(const SetReplicationRequest& req);
   absl::StatusOr<GetContentSummaryResponse> GetContentSummary(
       const GetContentSummaryRequest& req);
-  GetDatanodeReportResponse GetDatanodeReport();
+  absl::StatusOr<GetDatanodeReportResponse> GetDatanodeReport(
+      const GetDatanodeReportRequest& req);  // superuser only
   GetFsStatsResponse GetFsStats();
   absl::StatusOr<FsckResponse> Fsck(const FsckRequest& req);
+  // chmod: the owner or the superuser (namesystem_permissions.cc).
+  absl::Status SetPermission(const SetPermissionRequest& req);
+  // chown/chgrp: the superuser; an owner may only change the group to their own.
+  absl::Status SetOwner(const SetOwnerRequest& req);
 
   // DatanodeProtocol.
   RegisterDatanodeResponse RegisterDatanode(const RegisterDatanodeRequest& req);
@@ -64,14 +72,16 @@ class Namesystem {
   absl::Status IncrementalBlockReport(const IncrementalBlockReportRequest& req);
   absl::Status ReportBadBlocks(const ReportBadBlocksRequest& req);
 
-  // Administration and pipeline recovery.
-  SetSafeModeResponse SetSafeMode(const SetSafeModeRequest& req);
-  absl::Status RefreshNodes();
+  // Administration and pipeline recovery. Entering or leaving safe mode and
+  // refreshing nodes need the superuser.
+  absl::StatusOr<SetSafeModeResponse> SetSafeMode(const SetSafeModeRequest& req);
+  absl::Status RefreshNodes(const RefreshNodesRequest& req);
   absl::StatusOr<UpdateBlockForPipelineResponse> UpdateBlockForPipeline(
       const UpdateBlockForPipelineRequest& req);
   absl::Status UpdatePipeline(const UpdatePipelineRequest& req);
   absl::StatusOr<GetAdditionalDatanodeResponse> GetAdditionalDatanode(
       const GetAdditionalDatanodeRequest& req);
+  GetServerDefaultsResponse GetServerDefaults() const;
 
   // Lease recovery, called by the monitor thread: files whose writer has not
   // renewed its lease for the hard limit are closed at the length their
@@ -88,7 +98,16 @@ class Namesystem {
 
  private:
   Namesystem(const NamenodeOptions& options, Topology topology, std::unique_ptr<EditLog> log)
-      : options_(options), topology_(std::move(topology)), log_(std::move(log)) {}
+      : options_(options),
+        topology_(std::move(topology)),
+        log_(std::move(log)),
+        groups_(options.groups_cache_ttl, options.group_resolver_for_testing) {}
+
+  // The caller of a request, for permission checks. Call without mu_: resolving
+  // groups may be slow. An empty user is the namenode itself (the superuser).
+  PermissionChecker CheckerFor(const RequestHeader& header);
+  // Re-reads dfs.hosts.exclude (at start-up and for RefreshNodes).
+  absl::Status ReloadExcludedHosts();
 
   // Appends `batch` to the log under mu_ and waits for it outside. Call with mu_
   // released: returns once the batch is durable.
@@ -129,7 +148,8 @@ class Namesystem {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddSummaryLocked(Inode* inode, GetContentSummaryResponse* out)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void FsckWalkLocked(Inode* inode, const std::string& path, FsckResponse* out)
+  absl::Status FsckWalkLocked(const PermissionChecker& pc, Inode* inode,
+                              const std::string& path, FsckResponse* out)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   InodeRecord NewRecordLocked(bool is_dir, const std::string& user, uint32_t permission)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -166,6 +186,7 @@ class Namesystem {
   const NamenodeOptions options_;
   const Topology topology_;
   const std::unique_ptr<EditLog> log_;
+  GroupMapping groups_;  // thread-safe, its own lock; never called under mu_
 
   // One lock for the whole namesystem (STYLE: one mutex per component). Lock
   // order: mu_ before the EditLog's own lock.

@@ -89,7 +89,10 @@ void Namesystem::MaybeLeaveSafeModeLocked(absl::Time now) {
             << " datanodes";
 }
 
-SetSafeModeResponse Namesystem::SetSafeMode(const SetSafeModeRequest& req) {
+absl::StatusOr<SetSafeModeResponse> Namesystem::SetSafeMode(const SetSafeModeRequest& req) {
+  if (req.action() != SetSafeModeRequest::GET) {
+    HL_RETURN_IF_ERROR(CheckerFor(req.header()).CheckSuperuser());
+  }
   absl::MutexLock lock(&mu_);
   if (req.action() == SetSafeModeRequest::ENTER && safe_mode_ != SafeModeState::kManual) {
     safe_mode_ = SafeModeState::kManual;
@@ -127,7 +130,12 @@ int Namesystem::LiveReplicasLocked(const BlockRecord& r) {
   return n;
 }
 
-absl::Status Namesystem::RefreshNodes() {
+absl::Status Namesystem::RefreshNodes(const RefreshNodesRequest& req) {
+  HL_RETURN_IF_ERROR(CheckerFor(req.header()).CheckSuperuser());
+  return ReloadExcludedHosts();
+}
+
+absl::Status Namesystem::ReloadExcludedHosts() {
   absl::flat_hash_set<std::string> hosts;
   if (!options_.hosts_exclude_file.empty()) {
     std::ifstream in(options_.hosts_exclude_file);
@@ -404,6 +412,23 @@ void Namesystem::RecoverFile(const RecoveryTask& t, ReplicaRecoverer* recoverer)
   }
   absl::Status s = Commit(seq);
   if (!s.ok()) LOG(ERROR) << "lease recovery of " << t.path << " not persisted: " << s.message();
+}
+
+}  // namespace hayloft
+
+namespace hayloft {
+
+GetServerDefaultsResponse Namesystem::GetServerDefaults() const {
+  GetServerDefaultsResponse r;
+  r.set_block_size(options_.default_block_size);
+  r.set_bytes_per_checksum(512);
+  r.set_replication(options_.default_replication);
+  // Whole minutes, as FsServerDefaults carries them; a fraction of a minute still
+  // says trash is on.
+  int64_t minutes = absl::ToInt64Minutes(options_.trash_interval);
+  if (minutes == 0 && options_.trash_interval > absl::ZeroDuration()) minutes = 1;
+  r.set_trash_interval_minutes(static_cast<uint64_t>(minutes));
+  return r;
 }
 
 }  // namespace hayloft

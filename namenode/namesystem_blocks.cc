@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
+#include "common/base/status_macros.h"
 #include "namenode/namesystem.h"
 
 namespace hayloft {
@@ -28,6 +29,13 @@ LocatedBlock Namesystem::LocateLocked(const Block& block, uint64_t offset,
   for (const std::string& uuid : r->replicas) {
     DatanodeDescriptor* d = datanodes_.Find(uuid);
     if (d != nullptr && !d->dead()) holders.push_back(d);
+  }
+  if (holders.empty() && !r->complete) {
+    // Being written: readers of hflushed data go to the pipeline's datanodes.
+    for (const std::string& uuid : r->expected) {
+      DatanodeDescriptor* d = datanodes_.Find(uuid);
+      if (d != nullptr && !d->dead()) holders.push_back(d);
+    }
   }
   if (holders.empty() && !r->corrupt.empty()) {
     // Every replica is corrupt: say so, and let readers try them anyway.
@@ -342,7 +350,9 @@ void Namesystem::DeleteExcessReplicaLocked(uint64_t block_id, BlockRecord* r) {
   victim->pending_deletes.push_back(b);
 }
 
-GetDatanodeReportResponse Namesystem::GetDatanodeReport() {
+absl::StatusOr<GetDatanodeReportResponse> Namesystem::GetDatanodeReport(
+    const GetDatanodeReportRequest& req) {
+  HL_RETURN_IF_ERROR(CheckerFor(req.header()).CheckSuperuser());
   absl::ReaderMutexLock lock(&mu_);
   GetDatanodeReportResponse resp;
   for (DatanodeDescriptor* d : datanodes_.All()) {

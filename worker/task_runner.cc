@@ -111,6 +111,8 @@ absl::Status TaskRunner::Init() {
   Configuration conf;
   for (const auto& [k, v] : spec_.conf()) conf.Set(k, v);
   HL_ASSIGN_OR_RETURN(DfsClientOptions dfs_options, DfsClientOptions::FromConfig(conf));
+  // Input and output are the submitting user's: read and write them as that user.
+  if (std::string user = ConfValue(spec_, jobconf::kUser); !user.empty()) dfs_options.user = user;
   HL_ASSIGN_OR_RETURN(dfs_, DfsClient::Create(std::move(dfs_options)));
   if (ConfValue(spec_, jobconf::kStreaming) == "true") {
     job_ = NewStreamingJob(dir_);

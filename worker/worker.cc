@@ -29,6 +29,12 @@
 namespace hayloft::worker {
 namespace {
 
+// The user who submitted the job (the jobtracker sets it); empty if unknown.
+std::string JobUser(const TaskSpec& spec) {
+  auto it = spec.conf().find(std::string(jobconf::kUser));
+  return it == spec.conf().end() ? "" : it->second;
+}
+
 constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 constexpr size_t kChunkBytes = 1 << 20;
 
@@ -87,7 +93,7 @@ absl::Status Worker::Init() {
         " is missing (build hayloft-task, or set hayloft.worker.task.binary)"));
   }
   HL_ASSIGN_OR_RETURN(DfsClientOptions dfs_options, DfsClientOptions::FromConfig(options_.dfs_conf));
-  HL_ASSIGN_OR_RETURN(dfs_, DfsClient::Create(std::move(dfs_options)));
+  dfs_clients_ = std::make_unique<DfsClientCache>(std::move(dfs_options));
   jobtracker_ = WorkerProtocolService::NewStub(rpc::MakeChannel(options_.jobtracker_address));
   service_ = std::make_unique<ShuffleServiceImpl>(this);
   HL_ASSIGN_OR_RETURN(rpc::StartedServer started,
@@ -244,9 +250,10 @@ void Worker::PurgeJob(const std::string& job_id) {
 
 absl::Status Worker::LocalizeJob(const TaskSpec& spec, const std::string& job_dir) {
   HL_RETURN_IF_ERROR(MakeDirs(job_dir));
+  HL_ASSIGN_OR_RETURN(DfsClient * dfs, dfs_clients_->For(JobUser(spec)));
   auto fetch = [&](const std::string& from, const std::string& to) -> absl::Status {
     if (::access(to.c_str(), R_OK) == 0) return absl::OkStatus();
-    HL_ASSIGN_OR_RETURN(std::string data, dfs_->ReadFile(from));
+    HL_ASSIGN_OR_RETURN(std::string data, dfs->ReadFile(from));
     std::string tmp = absl::StrCat(to, ".tmp");
     {
       std::ofstream out(tmp, std::ios::binary);
@@ -315,6 +322,8 @@ void Worker::Launch(const TaskSpec& spec) {
     // An attempt dies with its worker (this loop thread lives as long as the
     // worker): a killed worker leaves no orphan attempts behind.
     sp.kill_when_parent_exits = true;
+    // The attempt (and any command it runs) uses the DFS as the job's user.
+    if (std::string user = JobUser(spec); !user.empty()) sp.env["HAYLOFT_USER"] = user;
     absl::StatusOr<Subprocess> child = Subprocess::Start({options_.task_binary, a.dir}, sp);
     if (child.ok()) {
       a.process.emplace(std::move(*child));

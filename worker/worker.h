@@ -21,8 +21,9 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "client/dfs_client.h"
-#include "common/web/web_server.h"
+#include "client/dfs_client_cache.h"
 #include "common/base/subprocess.h"
+#include "common/web/web_server.h"
 #include "proto/jobtracker.grpc.pb.h"
 #include "proto/worker.pb.h"
 #include "worker/worker_options.h"
@@ -79,7 +80,8 @@ class Worker {
 
   const WorkerOptions options_;
   std::string address_;
-  std::unique_ptr<DfsClient> dfs_;
+  // Per job user: a job's files are read as its user, whose they are.
+  std::unique_ptr<DfsClientCache> dfs_clients_;
   std::unique_ptr<WorkerProtocolService::Stub> jobtracker_;
   std::unique_ptr<ShuffleServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;

@@ -20,10 +20,21 @@ absl::Status Validate(absl::string_view path) {
     if (c == "." || c == "..") return bad("'.' and '..' are not allowed");
     if (absl::StrContains(c, ':')) return bad("':' is not allowed");
     if (absl::StrContains(c, absl::string_view("\0", 1))) return bad("NUL is not allowed");
-    if (c.size() > kMaxComponentLength) {
-      return bad(absl::StrCat("component longer than ", kMaxComponentLength, " bytes"));
-    }
     if (++depth > kMaxPathDepth) return bad("too deep");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckComponentLengths(absl::string_view path) {
+  std::string parent = "/";
+  for (absl::string_view c : absl::StrSplit(path, '/', absl::SkipEmpty())) {
+    if (c.size() > kMaxComponentLength) {
+      // FSDirectory.verifyMaxComponentLength's PathComponentTooLongException.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "The maximum path component name limit of ", c, " in directory ", parent,
+          " is exceeded: limit=", kMaxComponentLength, " length=", c.size()));
+    }
+    parent = Join(parent, c);
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,6 @@
 // DFS path rules. A namenode path is absolute and normalized: "/" or "/a/b", no
 // empty, "." or ".." components, no ':' (HDFS's DFSUtil.isValidName), components of
-// at most 255 bytes. Clients normalize what users type into that form.
+// at most 255 bytes when created. Clients normalize what users type into that form.
 #ifndef HAYLOFT_COMMON_BASE_PATH_H_
 #define HAYLOFT_COMMON_BASE_PATH_H_
 
@@ -17,7 +17,14 @@ inline constexpr size_t kMaxComponentLength = 255;
 inline constexpr size_t kMaxPathDepth = 1000;
 
 // Checks a path as the namenode receives it. InvalidArgument says what is wrong.
+// Long components are fine here (a lookup of one finds nothing, as in HDFS);
+// creating one is not (CheckComponentLengths).
 absl::Status Validate(absl::string_view path);
+
+// dfs.namenode.fs-limits.max-component-length for a path about to be created:
+// InvalidArgument with HDFS's "The maximum path component name limit of C in
+// directory P is exceeded: limit=255 length=N".
+absl::Status CheckComponentLengths(absl::string_view path);
 
 // Turns what a user typed into a namenode path: strips an hdfs://host:port prefix,
 // resolves relative paths against `working_dir`, collapses "//", "." and "..".

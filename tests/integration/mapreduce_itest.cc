@@ -606,5 +606,58 @@ TEST_F(MapReduceTest, WorkerKilledMidJobIsDeclaredLostAndItsTasksRerun) {
   EXPECT_TRUE(SomeTaskRanTwice(LastJob()));
 }
 
+// Runs `hayloft ARGS...` against the suite's cluster as `user` (HAYLOFT_USER).
+CommandResult HayloftAs(const std::string& conf, const std::string& user,
+                        std::vector<std::string> args, std::string stdin_data = "") {
+  std::vector<std::string> argv = {HayloftBinary("hayloft"), "--conf", conf};
+  argv.insert(argv.end(), args.begin(), args.end());
+  absl::StatusOr<CommandResult> r =
+      RunCommand(argv, {.stdin_data = std::move(stdin_data), .env = {{"HAYLOFT_USER", user}}});
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *r : CommandResult{};
+}
+
+// Jobs use the DFS as the user who submitted them: alice's job reads her private
+// input and writes output she owns; bob's job cannot read her data; and the
+// staging area takes both users' jobs.
+TEST_F(MapReduceTest, JobsActAsTheirSubmitterTowardTheDfs) {
+  for (const std::string user : {"alice", "bob"}) {
+    std::string home = "/user/" + user;
+    ASSERT_OK(dfs_->Mkdirs(home, true));
+    ASSERT_OK(dfs_->SetOwner(home, user, ""));
+    ASSERT_OK(dfs_->SetPermission(home, 0700));
+    ASSERT_EQ(HayloftAs(*conf_, user, {"fs", "-mkdir", "in"}).exit_code, 0);
+    CommandResult put = HayloftAs(*conf_, user, {"fs", "-put", "-", "in/text.txt"}, (*texts_)[1]);
+    ASSERT_EQ(put.exit_code, 0) << put.err;
+  }
+  // Relative paths are under alice's home, which only she may enter.
+  CommandResult r = HayloftAs(*conf_, "alice", {"jar", Library("wordcount.so"), "in", "out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadCounts("/user/alice/out"), LocalWordCount({(*texts_)[1]}));
+  for (const char* f : {"/user/alice/out", "/user/alice/out/part-r-00000",
+                        "/user/alice/out/_SUCCESS"}) {
+    absl::StatusOr<FileStatus> st = dfs_->GetFileInfo(f);
+    ASSERT_TRUE(st.ok()) << f << ": " << st.status();
+    EXPECT_EQ(st->owner(), "alice") << f;
+  }
+  EXPECT_EQ(LastJob().user(), "alice");
+
+  // Bob cannot use her input...
+  r = HayloftAs(*conf_, "bob", {"jar", Library("wordcount.so"), "/user/alice/in", "out-of-alice"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("Permission denied: user=bob, access=EXECUTE, "
+                               "inode=\"/user/alice\":alice:supergroup:drwx------"));
+  // ...but runs his own job after hers: the staging root is open to every user.
+  r = HayloftAs(*conf_, "bob", {"jar", Library("wordcount.so"), "in", "out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadCounts("/user/bob/out"), LocalWordCount({(*texts_)[1]}));
+  absl::StatusOr<FileStatus> st = dfs_->GetFileInfo("/user/bob/out/part-r-00000");
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(st->owner(), "bob");
+  r = HayloftAs(*conf_, "bob", {"fs", "-cat", "/user/alice/out/part-r-00000"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("cat: Permission denied: user=bob"));
+}
+
 }  // namespace
 }  // namespace hayloft

@@ -27,7 +27,10 @@ using ::testing::StartsWith;
 class ShellTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    cluster_ = new MiniCluster();
+    // The cluster runs as "tester", the user the commands run as: like a
+    // developer on their own cluster, they are the superuser (permissions
+    // themselves: permissions_itest).
+    cluster_ = new MiniCluster(testing::MiniClusterOptions{.user = "tester"});
     ASSERT_OK(cluster_->Start());
     ASSERT_OK_AND_ASSIGN(conf_path_, cluster_->WriteClientConfFile());
     local_ = new testing::TempDir(*testing::TempDir::Create("shell_itest_local"));
@@ -240,10 +243,10 @@ TEST_F(ShellTest, TestTouchzStatDuSetrepRm) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Waiting for /t/full ..."));
 
-  r = Fs({"-rm", "/t/full"});
+  r = Fs({"-rm", "-skipTrash", "/t/full"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "Deleted /t/full\n");
-  r = Fs({"-rm", "-r", "/t"});
+  r = Fs({"-rm", "-r", "-skipTrash", "/t"});
   EXPECT_EQ(r.out, "Deleted /t\n");
   EXPECT_EQ(Fs({"-test", "-e", "/t"}).exit_code, 1);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -280,6 +281,7 @@ absl::Status MiniCluster::StartDaemon(Daemon& d, std::vector<std::string> argv) 
   sp.stderr_path = d.log_path;
   sp.kill_when_parent_exits = true;
   sp.unset_env = {"HAYLOFT_CONF"};
+  sp.env["HAYLOFT_USER"] = user();
   HL_ASSIGN_OR_RETURN(Subprocess process, Subprocess::Start(argv, sp));
   d.process.emplace(std::move(process));
   return WaitForPortFile(d);
@@ -461,7 +463,7 @@ absl::StatusOr<std::vector<DatanodeInfo>> MiniCluster::GetDatanodeReport() {
   grpc::ClientContext ctx;
   rpc::SetDeadline(&ctx, absl::Seconds(5));
   GetDatanodeReportRequest req;
-  req.mutable_header()->set_user(OsUser());
+  req.mutable_header()->set_user(user());
   GetDatanodeReportResponse resp;
   HL_RETURN_IF_ERROR(FromGrpcStatus(namenode_stub()->GetDatanodeReport(&ctx, req, &resp)));
   return std::vector<DatanodeInfo>(resp.datanodes().begin(), resp.datanodes().end());
@@ -481,6 +483,7 @@ absl::Status MiniCluster::WaitForSafeModeOff(absl::Duration timeout) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
     SetSafeModeRequest req;
+    req.mutable_header()->set_user(user());
     SetSafeModeResponse resp;
     grpc::Status s = namenode_stub()->SetSafeMode(&ctx, req, &resp);
     if (s.ok() && !resp.safe_mode()) return absl::OkStatus();
@@ -583,8 +586,15 @@ absl::StatusOr<std::string> MiniCluster::WriteClientConfFile(const std::string& 
   return target;
 }
 
+std::string MiniCluster::user() const {
+  if (!options_.user.empty()) return options_.user;
+  const char* env = std::getenv("HAYLOFT_USER");
+  return env != nullptr && *env != '\0' ? env : OsUser();
+}
+
 absl::StatusOr<std::unique_ptr<DfsClient>> MiniCluster::NewDfsClient() const {
   HL_ASSIGN_OR_RETURN(DfsClientOptions opts, DfsClientOptions::FromConfig(ClientConfiguration()));
+  opts.user = user();
   return DfsClient::Create(std::move(opts));
 }
 

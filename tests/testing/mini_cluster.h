@@ -87,6 +87,10 @@ struct MiniClusterOptions {
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Where the cluster lives. Empty: a fresh temporary directory.
   std::string dir;
+  // The user every daemon runs as (their HAYLOFT_USER), so the namenode's
+  // superuser; also the user of NewDfsClient() and of the cluster's own admin
+  // calls. Empty: $HAYLOFT_USER, else the OS user, as for any process.
+  std::string user;
 };
 
 // Not thread-safe; used by one test thread. Start daemons only from a thread that
@@ -185,8 +189,10 @@ class MiniCluster {
   // `hayloft --conf FILE fs ...`; empty `path` means dir()/conf/client.conf.
   // Returns the path written.
   absl::StatusOr<std::string> WriteClientConfFile(const std::string& path = "");
-  // A DFS client for ClientConfiguration().
+  // A DFS client for ClientConfiguration(), acting as user() (the superuser).
   absl::StatusOr<std::unique_ptr<DfsClient>> NewDfsClient() const;
+  // The user the daemons run as: options().user or its default.
+  std::string user() const;
   // A job client for the jobtracker. FailedPrecondition without workers.
   absl::StatusOr<std::unique_ptr<JobClient>> NewJobClient() const;
 

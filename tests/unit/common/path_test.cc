@@ -16,9 +16,20 @@ TEST(PathTest, BadPathsAreRejectedWithInvalidArgument) {
     absl::Status s = path::Validate(bad);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
   }
-  EXPECT_EQ(path::Validate("/" + std::string(256, 'x')).code(),
-            absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(path::Validate("/" + std::string(255, 'x')).ok());
+}
+
+TEST(PathTest, LongComponentsMayBeLookedUpButNotCreated) {
+  std::string long_name(300, 'x');
+  EXPECT_TRUE(path::Validate("/a/" + long_name).ok());
+  EXPECT_TRUE(path::CheckComponentLengths("/a/" + std::string(255, 'x')).ok());
+  absl::Status s = path::CheckComponentLengths("/a/b/" + long_name + "/c");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "The maximum path component name limit of " + long_name +
+                             " in directory /a/b is exceeded: limit=255 length=300");
+  EXPECT_EQ(path::CheckComponentLengths("/" + long_name).message(),
+            "The maximum path component name limit of " + long_name +
+                " in directory / is exceeded: limit=255 length=300");
 }
 
 TEST(PathTest, NormalizeResolvesRelativeAndDots) {

@@ -25,6 +25,12 @@ class NamesystemTest : public ::testing::Test {
     options_.safemode_extension = absl::ZeroDuration();
     options_.replication_interval = absl::Seconds(1);
     Reopen();
+    // The tests write as alice into the root, which "hdfs" owns (0755): open it
+    // up as its owner would (permissions themselves: namesystem_permissions_test).
+    SetPermissionRequest open_root;
+    open_root.set_path("/");
+    open_root.set_permission(0777);
+    ASSERT_OK(ns_->SetPermission(open_root));
   }
 
   void Reopen() {
@@ -318,7 +324,7 @@ TEST_F(NamesystemBlocksTest, SafeModeRefusesChangesUntilBlocksAreReported) {
   EXPECT_THAT(Mkdirs("/new"), StatusIs(absl::StatusCode::kFailedPrecondition,
                                        HasSubstr("Name node is in safe mode.")));
   SetSafeModeRequest get;
-  EXPECT_THAT(ns_->SetSafeMode(get).status(), HasSubstr("needs additional 1 blocks"));
+  EXPECT_THAT(ns_->SetSafeMode(get)->status(), HasSubstr("needs additional 1 blocks"));
   Register("dn1", "127.0.1.1");
   FullReport("dn1", b);
   EXPECT_FALSE(ns_->in_safe_mode());
@@ -328,11 +334,11 @@ TEST_F(NamesystemBlocksTest, SafeModeRefusesChangesUntilBlocksAreReported) {
 TEST_F(NamesystemBlocksTest, SafeModeCanBeEnteredAndLeftByHand) {
   SetSafeModeRequest r;
   r.set_action(SetSafeModeRequest::ENTER);
-  EXPECT_TRUE(ns_->SetSafeMode(r).safe_mode());
+  EXPECT_TRUE(ns_->SetSafeMode(r)->safe_mode());
   EXPECT_THAT(Mkdirs("/x"), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(Delete("/", true).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   r.set_action(SetSafeModeRequest::LEAVE);
-  EXPECT_FALSE(ns_->SetSafeMode(r).safe_mode());
+  EXPECT_FALSE(ns_->SetSafeMode(r)->safe_mode());
   EXPECT_OK(Mkdirs("/x"));
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/logging.h"
@@ -51,6 +52,7 @@ absl::StatusOr<CreateOptions> CreateOptionsOf(const WebHdfsParams& p) {
   HL_ASSIGN_OR_RETURN(std::optional<int32_t> buffer_size, p.PositiveInt("buffersize"));
   (void)buffer_size;  // checked as Hadoop does; the client sizes its own packets
   o.permission = permission.value_or(0644);
+  o.exact_permission = true;
   if (replication.has_value()) {
     if (*replication <= 0) {
       return webhdfs::IoException(absl::StrCat("Requested replication factor of ", *replication,
@@ -60,6 +62,14 @@ absl::StatusOr<CreateOptions> CreateOptionsOf(const WebHdfsParams& p) {
   }
   o.block_size = static_cast<uint64_t>(block_size.value_or(0));
   return o;
+}
+
+// {"FileChecksum": {"algorithm", "bytes" (hex), "length"}}, as Hadoop's JsonUtil.
+nlohmann::json FileChecksumJson(const FileChecksum& c) {
+  return {{"FileChecksum",
+           {{"algorithm", c.algorithm},
+            {"bytes", absl::BytesToHexString(c.bytes)},
+            {"length", c.length}}}};
 }
 
 void SendError(const absl::Status& s, httplib::Response& res) {
@@ -177,8 +187,10 @@ void DatanodeWebHdfs::HandleRead(const httplib::Request& req, httplib::Response&
     HL_ASSIGN_OR_RETURN(std::string path, webhdfs::RequestPath(r.path));
     HL_ASSIGN_OR_RETURN(std::unique_ptr<DfsClient> client, NewClient(params, op, user));
     if (op == "OPEN") return Open(params, path, std::move(client), res);
-    // TODO(webhdfs): GETFILECHECKSUM once DfsClient::GetFileChecksum lands.
-    return webhdfs::UnsupportedOperation(absl::StrCat("op=", op, " is not supported"));
+    absl::StatusOr<FileChecksum> checksum = client->GetFileChecksum(path);
+    if (!checksum.ok()) return NotAFile(checksum.status(), path);
+    webhdfs::ToHttplib(WebHdfsResponse::Json(FileChecksumJson(*checksum)), res);
+    return absl::OkStatus();
   }();
   if (!s.ok()) {
     VLOG(1) << "webhdfs " << r.method << " " << r.path << ": " << s;

@@ -244,7 +244,9 @@ NamenodeWebHdfs::Response NamenodeWebHdfs::Mkdirs(const Call& c) {
   HL_ASSIGN_OR_RETURN(std::optional<uint32_t> permission, c.params.Permission());
   auto req = c.NewRequest<MkdirsRequest>();
   req.set_path(c.path);
-  req.set_permission(permission.value_or(0755));  // WebHDFS's default for directories
+  // WebHDFS's default for directories, and no umask (Hadoop's WebHDFS applies none).
+  req.set_permission(permission.value_or(0755));
+  req.set_exact_permission(true);
   req.set_create_parent(true);
   HL_RETURN_IF_ERROR(namesystem_->Mkdirs(req));
   return WebHdfsResponse::Json(Boolean(true));
@@ -298,13 +300,27 @@ NamenodeWebHdfs::Response NamenodeWebHdfs::SetReplication(const Call& c) {
 }
 
 NamenodeWebHdfs::Response NamenodeWebHdfs::SetPermission(const Call& c) {
-  // TODO(webhdfs): call Namesystem::SetPermission once the permissions work lands.
-  return webhdfs::UnsupportedOperation(absl::StrCat("op=", c.op, " is not supported"));
+  HL_ASSIGN_OR_RETURN(std::optional<uint32_t> permission, c.params.Permission());
+  auto req = c.NewRequest<SetPermissionRequest>();
+  req.set_path(c.path);
+  req.set_permission(permission.value_or(0755));  // Hadoop's default here too
+  HL_RETURN_IF_ERROR(namesystem_->SetPermission(req));
+  return WebHdfsResponse::Empty();
 }
 
 NamenodeWebHdfs::Response NamenodeWebHdfs::SetOwner(const Call& c) {
-  // TODO(webhdfs): call Namesystem::SetOwner once the permissions work lands.
-  return webhdfs::UnsupportedOperation(absl::StrCat("op=", c.op, " is not supported"));
+  // An empty owner or group, like a missing one, leaves it as it is.
+  std::string owner = c.params.Get("owner").value_or("");
+  std::string group = c.params.Get("group").value_or("");
+  if (owner.empty() && group.empty()) {
+    return webhdfs::IllegalArgument("Both owner and group are empty.");
+  }
+  auto req = c.NewRequest<SetOwnerRequest>();
+  req.set_path(c.path);
+  req.set_owner(owner);
+  req.set_group(group);
+  HL_RETURN_IF_ERROR(namesystem_->SetOwner(req));
+  return WebHdfsResponse::Empty();
 }
 
 NamenodeWebHdfs::Response NamenodeWebHdfs::Redirect(const Call& c) {
@@ -356,7 +372,10 @@ absl::StatusOr<DatanodeInfo> NamenodeWebHdfs::ChooseDatanode(const Call& c, int6
 absl::StatusOr<DatanodeInfo> NamenodeWebHdfs::AnyDatanode(const Call& c) {
   std::optional<std::string> excluded = c.params.Get("excludedatanodes");
   std::vector<DatanodeInfo> candidates;
-  GetDatanodeReportResponse report = namesystem_->GetDatanodeReport();
+  // Asked as the namenode itself (empty user): picking a datanode is the
+  // namenode's business, not a report for the caller, who need not be the superuser.
+  HL_ASSIGN_OR_RETURN(GetDatanodeReportResponse report,
+                      namesystem_->GetDatanodeReport(GetDatanodeReportRequest()));
   for (const DatanodeInfo& d : report.datanodes()) {
     if (!Usable(d) || d.admin_state() != DatanodeInfo::NORMAL || Excluded(d, excluded)) continue;
     // A client on a datanode's host writes there, as HDFS places a writer's first

@@ -24,6 +24,10 @@ TEST(WebHdfsClientTest, NodeJsClientWritesReadsListsRenamesAndDeletes) {
       << " (deploy/test.sh does)";
   MiniCluster cluster;  // 3 datanodes, 1 MiB blocks: the test's file spans blocks
   ASSERT_OK(cluster.Start());
+  // The client writes in its home directory, which an administrator made for it.
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<DfsClient> admin, cluster.NewDfsClient());
+  ASSERT_OK(admin->Mkdirs("/user/webuser", /*create_parent=*/true, 0755));
+  ASSERT_OK(admin->SetOwner("/user/webuser", "webuser", ""));
   ASSERT_OK_AND_ASSIGN(
       CommandResult r,
       testing::RunCommand({"node", web_dir + "/webhdfs_client_test.js",

@@ -58,9 +58,13 @@ struct Reply {
 class WebHdfsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    cluster_ = new MiniCluster();  // 3 datanodes, replication 3, 1 MiB blocks
+    // 3 datanodes, replication 3, 1 MiB blocks; "hdfs" runs it, so is the superuser.
+    cluster_ = new MiniCluster(testing::MiniClusterOptions{.user = "hdfs"});
     ASSERT_OK(cluster_->Start());
     local_ = new testing::TempDir(*testing::TempDir::Create("webhdfs_itest"));
+    // Permissions are enforced: the superuser lets every test user create under /.
+    Reply r = Curl({"-X", "PUT"}, Url("/?op=SETPERMISSION&permission=777&user.name=hdfs"));
+    ASSERT_EQ(r.status, 200) << r.body;
   }
   static void TearDownTestSuite() {
     delete local_;
@@ -327,6 +331,76 @@ TEST_F(WebHdfsTest, AnonymousRequestsRunAsDrWho) {
   EXPECT_EQ(Curl({}, Url("/anon/f?op=GETFILESTATUS")).Json()["FileStatus"]["owner"], "dr.who");
   EXPECT_EQ(Curl({}, Url("/?op=GETHOMEDIRECTORY&user.name=carol")).Json(),
             json::parse(R"({"Path": "/user/carol"})"));
+}
+
+TEST_F(WebHdfsTest, SetPermissionAndSetOwner) {
+  ASSERT_EQ(Curl({"-X", "PUT"}, Url("/own?op=MKDIRS&permission=777&user.name=alice")).status, 200);
+  EXPECT_EQ(Curl({}, Url("/own?op=GETFILESTATUS")).Json()["FileStatus"]["permission"], "777")
+      << "WebHDFS applies no umask";
+  Reply r = Curl({"-X", "PUT"}, Url("/own?op=SETPERMISSION&permission=1750&user.name=alice"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(Curl({}, Url("/own?op=GETFILESTATUS")).Json()["FileStatus"]["permission"], "1750");
+
+  r = Curl({"-X", "PUT"}, Url("/own?op=SETOWNER&owner=bob&group=staff&user.name=hdfs"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json st = Curl({}, Url("/own?op=GETFILESTATUS")).Json()["FileStatus"];
+  EXPECT_EQ(st["owner"], "bob");
+  EXPECT_EQ(st["group"], "staff");
+  EXPECT_EQ(ErrorOf(Curl({"-X", "PUT"}, Url("/own?op=SETOWNER&user.name=hdfs")), 400,
+                    "IllegalArgumentException"),
+            "Both owner and group are empty.");
+  EXPECT_THAT(ErrorOf(Curl({"-X", "PUT"}, Url("/own?op=SETOWNER&owner=alice&user.name=bob")),
+                      403, "AccessControlException"),
+              HasSubstr("non-super user cannot change owner"));
+  EXPECT_THAT(ErrorOf(Curl({"-X", "PUT"}, Url("/own?op=SETPERMISSION&permission=777"
+                                              "&user.name=alice")),
+                      403, "AccessControlException"),
+              HasSubstr("Permission denied"));
+}
+
+TEST_F(WebHdfsTest, PermissionDeniedIsAccessControlException403) {
+  ASSERT_EQ(Curl({"-X", "PUT"}, Url("/secret?op=MKDIRS&permission=700&user.name=alice")).status,
+            200);
+  ASSERT_EQ(Put("/secret/f?op=CREATE&user.name=alice", "mine").status, 201);
+  // Refused on the namenode...
+  EXPECT_THAT(ErrorOf(Curl({}, Url("/secret?op=LISTSTATUS&user.name=bob")), 403,
+                      "AccessControlException"),
+              StartsWith("Permission denied: user=bob, access="));
+  EXPECT_THAT(ErrorOf(Curl({"-L"}, Url("/secret/f?op=OPEN&user.name=bob")), 403,
+                      "AccessControlException"),
+              StartsWith("Permission denied: user=bob"));
+  EXPECT_THAT(ErrorOf(Curl({"-X", "DELETE"}, Url("/secret?op=DELETE&recursive=true")), 403,
+                      "AccessControlException"),
+              StartsWith("Permission denied: user=dr.who"));
+  // ...and on the datanode, whose DFS client acts as the request's user.
+  EXPECT_THAT(ErrorOf(Put("/secret/g?op=CREATE&user.name=bob", "theirs"), 403,
+                      "AccessControlException"),
+              StartsWith("Permission denied: user=bob"));
+  EXPECT_EQ(Get("/secret/f?op=OPEN&user.name=alice"), "mine");
+}
+
+TEST_F(WebHdfsTest, GetFileChecksumRedirectsAndMatchesTheShell) {
+  std::string data = testing::RandomBytes((5 << 20) / 2, 11);  // 2.5 blocks
+  ASSERT_EQ(Put("/sum/f?op=CREATE", data).status, 201);
+  Reply r = Curl({}, Url("/sum/f?op=GETFILECHECKSUM"));
+  ASSERT_EQ(r.status, 307) << r.body;
+  EXPECT_THAT(r.Header("Location"), HasSubstr("op=GETFILECHECKSUM"));
+  r = Curl({"-L"}, Url("/sum/f?op=GETFILECHECKSUM"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json sum = r.Json()["FileChecksum"];
+  // Several blocks: 2048 CRCs per 1 MiB block, as HDFS names it.
+  EXPECT_EQ(sum["algorithm"], "MD5-of-2048MD5-of-512CRC32C");
+  EXPECT_EQ(sum["length"], 28);
+  ASSERT_OK_AND_ASSIGN(std::string conf, cluster_->WriteClientConfFile());
+  ASSERT_OK_AND_ASSIGN(CommandResult shell,
+                       testing::RunCommand({testing::HayloftBinary("hayloft"), "--conf", conf,
+                                            "fs", "-checksum", "/sum/f"}));
+  ASSERT_EQ(shell.exit_code, 0) << shell.err;
+  std::string bytes = sum["bytes"];
+  EXPECT_EQ(shell.out, absl::StrCat("/sum/f\tMD5-of-2048MD5-of-512CRC32C\t", bytes, "\n"));
+  EXPECT_EQ(ErrorOf(Curl({"-L"}, Url("/sum?op=GETFILECHECKSUM")), 404, "FileNotFoundException"),
+            "Path is not a file: /sum");
 }
 
 TEST_F(WebHdfsTest, BadRequestsAreIllegalArgument400) {

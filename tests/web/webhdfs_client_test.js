@@ -39,7 +39,8 @@ async function step(name, fn) {
 }
 
 async function main() {
-  const dir = `/webhdfs-js-${process.pid}`;
+  // In the user's home directory (the test's wrapper made it, owned by webuser).
+  const dir = `/user/webuser/webhdfs-js-${process.pid}`;
   // Several blocks at the test cluster's 1 MiB block size, plus a partial one.
   const data = crypto.randomBytes(3 * 1024 * 1024 + 12345);
 

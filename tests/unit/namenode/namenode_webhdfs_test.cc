@@ -30,6 +30,12 @@ class NamenodeWebHdfsTest : public ::testing::Test {
     options.min_block_size = 512;
     options.safemode_extension = absl::ZeroDuration();
     ASSERT_OK_AND_ASSIGN(ns_, Namesystem::Open(options, Topology()));
+    // Permissions are enforced: let every test user create under the root.
+    SetPermissionRequest open_root;
+    open_root.mutable_header()->set_user("hdfs");
+    open_root.set_path("/");
+    open_root.set_permission(0777);
+    ASSERT_OK(ns_->SetPermission(open_root));
     webhdfs_ = std::make_unique<NamenodeWebHdfs>(
         ns_.get(), NamenodeWebHdfsOptions{.rpc_address = "127.0.0.1:8020",
                                           .default_replication = 2,
@@ -143,7 +149,7 @@ TEST_F(NamenodeWebHdfsTest, AnonymousRequestsActAsDrWho) {
 
 TEST_F(NamenodeWebHdfsTest, ListStatusOfDirectoryAndFile) {
   RegisterDatanode("dn1", "127.0.1.1", 9864);
-  ASSERT_EQ(Call("PUT", "/d/sub", {{"op", "MKDIRS"}}).status, 200);
+  ASSERT_EQ(Call("PUT", "/d/sub", {{"op", "MKDIRS"}, {"user.name", "alice"}}).status, 200);
   WriteFile("/d/file one", {"dn1"}, 1000);
   WebHdfsResponse r = Call("GET", "/d", {{"op", "LISTSTATUS"}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -244,10 +250,11 @@ TEST_F(NamenodeWebHdfsTest, SetReplicationAndContentSummary) {
   RegisterDatanode("dn1", "127.0.1.1", 9864);
   RegisterDatanode("dn2", "127.0.1.2", 9864);
   WriteFile("/s/f", {"dn1"}, 1000);
-  EXPECT_EQ(Body(Call("PUT", "/s/f", {{"op", "SETREPLICATION"}, {"replication", "2"}})),
+  EXPECT_EQ(Body(Call("PUT", "/s/f", {{"op", "SETREPLICATION"}, {"replication", "2"},
+                                     {"user.name", "alice"}})),
             json::parse(R"({"boolean": true})"));
   EXPECT_EQ(Body(Call("GET", "/s/f", {{"op", "GETFILESTATUS"}}))["FileStatus"]["replication"], 2);
-  EXPECT_EQ(Body(Call("PUT", "/s", {{"op", "SETREPLICATION"}})),
+  EXPECT_EQ(Body(Call("PUT", "/s", {{"op", "SETREPLICATION"}, {"user.name", "alice"}})),
             json::parse(R"({"boolean": false})"));
   EXPECT_EQ(Body(Call("PUT", "/s/none", {{"op", "SETREPLICATION"}})),
             json::parse(R"({"boolean": false})"));
@@ -322,6 +329,59 @@ TEST_F(NamenodeWebHdfsTest, OpenChecksTheOffset) {
             "Invalid value for webhdfs parameter \"offset\": Invalid parameter range: "
             "offset = -1 < 0");
   EXPECT_EQ(Call("GET", "/o", {{"op", "OPEN"}, {"offset", "999"}}).status, 307);
+}
+
+TEST_F(NamenodeWebHdfsTest, MkdirsTakesThePermissionWithoutUmask) {
+  ASSERT_EQ(Call("PUT", "/open", {{"op", "MKDIRS"}, {"permission", "777"}}).status, 200);
+  EXPECT_EQ(Body(Call("GET", "/open", {{"op", "GETFILESTATUS"}}))["FileStatus"]["permission"],
+            "777");
+  // Parents made on the way get u+wx, as in HDFS.
+  ASSERT_EQ(Call("PUT", "/p0/c0", {{"op", "MKDIRS"}, {"permission", "0"}}).status, 200);
+  EXPECT_EQ(Body(Call("GET", "/p0/c0", {{"op", "GETFILESTATUS"}}))["FileStatus"]["permission"],
+            "0");
+  EXPECT_EQ(Body(Call("GET", "/p0", {{"op", "GETFILESTATUS"}}))["FileStatus"]["permission"],
+            "300");
+}
+
+TEST_F(NamenodeWebHdfsTest, SetPermissionAndSetOwner) {
+  ASSERT_EQ(Call("PUT", "/sp", {{"op", "MKDIRS"}, {"user.name", "alice"}}).status, 200);
+  WebHdfsResponse r =
+      Call("PUT", "/sp", {{"op", "SETPERMISSION"}, {"permission", "1777"}, {"user.name", "alice"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(Body(Call("GET", "/sp", {{"op", "GETFILESTATUS"}}))["FileStatus"]["permission"],
+            "1777");
+  ASSERT_EQ(Call("PUT", "/sp", {{"op", "SETPERMISSION"}, {"user.name", "alice"}}).status, 200);
+  EXPECT_EQ(Body(Call("GET", "/sp", {{"op", "GETFILESTATUS"}}))["FileStatus"]["permission"],
+            "755")
+      << "Hadoop's default permission";
+
+  EXPECT_EQ(Error(Call("PUT", "/sp", {{"op", "SETOWNER"}, {"user.name", "hdfs"}}), 400,
+                  "IllegalArgumentException"),
+            "Both owner and group are empty.");
+  r = Call("PUT", "/sp", {{"op", "SETOWNER"}, {"owner", "bob"}, {"group", "staff"},
+                          {"user.name", "hdfs"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json st = Body(Call("GET", "/sp", {{"op", "GETFILESTATUS"}}))["FileStatus"];
+  EXPECT_EQ(st["owner"], "bob");
+  EXPECT_EQ(st["group"], "staff");
+  // Only the superuser gives a file away.
+  EXPECT_THAT(Error(Call("PUT", "/sp", {{"op", "SETOWNER"}, {"owner", "carol"},
+                                        {"user.name", "bob"}}),
+                    403, "AccessControlException"),
+              HasSubstr("non-super user cannot change owner"));
+}
+
+TEST_F(NamenodeWebHdfsTest, PermissionDeniedIsAccessControlException403) {
+  ASSERT_EQ(Call("PUT", "/private", {{"op", "MKDIRS"}, {"permission", "700"},
+                                     {"user.name", "alice"}}).status,
+            200);
+  EXPECT_THAT(Error(Call("GET", "/private", {{"op", "LISTSTATUS"}, {"user.name", "bob"}}), 403,
+                    "AccessControlException"),
+              StartsWith("Permission denied: user=bob"));
+  EXPECT_THAT(Error(Call("PUT", "/private/x", {{"op", "MKDIRS"}}), 403, "AccessControlException"),
+              StartsWith("Permission denied: user=dr.who"));
+  EXPECT_EQ(Call("GET", "/private", {{"op", "LISTSTATUS"}, {"user.name", "alice"}}).status, 200);
 }
 
 TEST_F(NamenodeWebHdfsTest, WildcardRpcHostBecomesTheAddressedHost) {

@@ -16,6 +16,7 @@
 #include "common/base/host_port.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 #include "common/web/webhdfs_error.h"
 #include "common/web/webhdfs_params.h"
 #include "namenode/webhdfs_json.h"
@@ -139,20 +140,25 @@ absl::StatusOr<std::string> Destination(const WebHdfsParams& p) {
 }  // namespace
 
 WebHdfsResponse NamenodeWebHdfs::Handle(const WebHdfsRequest& request) {
+  std::string op_label = "INVALID";  // bounded: never a label from an unknown op
   Response r = [&]() -> Response {
     WebHdfsParams params(request.query);
     // Hadoop checks the op first (parameter parsing), then the path.
     HL_ASSIGN_OR_RETURN(std::string op, params.Op(request.method));
+    op_label = op;
     HL_ASSIGN_OR_RETURN(std::string user, params.User());
     HL_ASSIGN_OR_RETURN(std::string path, webhdfs::RequestPath(request.path));
     Call c{request, std::move(params), std::move(op), std::move(user), std::move(path)};
     return Dispatch(c);
   }();
-  if (!r.ok()) {
-    VLOG(1) << "webhdfs " << request.method << " " << request.path << ": " << r.status();
-    return WebHdfsResponse::Error(r.status());
-  }
-  return *std::move(r);
+  WebHdfsResponse response = r.ok() ? *std::move(r) : WebHdfsResponse::Error(r.status());
+  if (!r.ok()) VLOG(1) << "webhdfs " << request.method << " " << request.path << ": " << r.status();
+  metrics::DefaultRegistry()
+      .GetCounter("dfs_namenode_webhdfs_requests_total",
+                  "WebHDFS requests answered by the namenode, by op and HTTP status.",
+                  {{"op", op_label}, {"code", absl::StrCat(response.status)}})
+      ->Increment();
+  return response;
 }
 
 NamenodeWebHdfs::Response NamenodeWebHdfs::Dispatch(const Call& c) {

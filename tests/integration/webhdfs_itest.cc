@@ -163,6 +163,10 @@ TEST_F(WebHdfsTest, MkdirsThenStatusAndListingShowHadoopFields) {
   EXPECT_EQ(list[1]["pathSuffix"], "sub");
   EXPECT_EQ(list[1]["type"], "DIRECTORY");
   EXPECT_EQ(list[1]["permission"], "755");
+
+  r = Curl({}, absl::StrCat("http://", cluster_->namenode_http_address(), "/metrics"));
+  EXPECT_THAT(r.body,
+              HasSubstr(R"(dfs_namenode_webhdfs_requests_total{op="LISTSTATUS",code="200"})"));
 }
 
 TEST_F(WebHdfsTest, TwoStepCreateRedirectsToADatanodeAndReadsBackByteExact) {
@@ -192,6 +196,8 @@ TEST_F(WebHdfsTest, TwoStepCreateRedirectsToADatanodeAndReadsBackByteExact) {
   EXPECT_THAT(r.headers, HasSubstr("307"));
   EXPECT_EQ(r.Header("Content-Type"), "application/octet-stream");
   EXPECT_TRUE(r.body == data) << "read back " << r.body.size() << " of " << data.size();
+  r = Curl({}, absl::StrCat("http://", location.substr(7, location.find('/', 7) - 7), "/metrics"));
+  EXPECT_THAT(r.body, HasSubstr("dfs_datanode_webhdfs_bytes_written_total "));
 }
 
 TEST_F(WebHdfsTest, DatanodesAllowCrossOriginUploadsAndReads) {

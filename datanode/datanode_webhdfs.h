@@ -36,6 +36,7 @@ struct DatanodeWebHdfsOptions {
   size_t read_chunk_bytes = 1 << 20;  // bytes per piece of an OPEN response
 };
 
+// Thread-safe. Owned by the Datanode; must outlive the web server that calls it.
 class DatanodeWebHdfs {
  public:
   explicit DatanodeWebHdfs(DatanodeWebHdfsOptions options) : options_(std::move(options)) {}

@@ -151,8 +151,8 @@ WebHdfsResponse NamenodeWebHdfs::Handle(const WebHdfsRequest& request) {
     Call c{request, std::move(params), std::move(op), std::move(user), std::move(path)};
     return Dispatch(c);
   }();
-  WebHdfsResponse response = r.ok() ? *std::move(r) : WebHdfsResponse::Error(r.status());
   if (!r.ok()) VLOG(1) << "webhdfs " << request.method << " " << request.path << ": " << r.status();
+  WebHdfsResponse response = r.ok() ? *std::move(r) : WebHdfsResponse::Error(r.status());
   metrics::DefaultRegistry()
       .GetCounter("dfs_namenode_webhdfs_requests_total",
                   "WebHDFS requests answered by the namenode, by op and HTTP status.",

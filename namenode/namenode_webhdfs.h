@@ -44,6 +44,7 @@ struct NamenodeWebHdfsOptions {
   int list_batch_size = 1000;        // dfs.ls.limit: entries per LISTSTATUS_BATCH reply
 };
 
+// Thread-safe. Owned by the Namenode; must outlive the web server that calls it.
 class NamenodeWebHdfs {
  public:
   NamenodeWebHdfs(Namesystem* namesystem, NamenodeWebHdfsOptions options)

@@ -149,6 +149,14 @@ int SubmitAndWait(Clients& c, const Configuration& conf, std::map<std::string, s
   return WaitForJob(*c.jobs, *job_id);
 }
 
+// A job's name: -D mapreduce.job.name if given (the user names this run), else
+// the name the job gave itself, else `fallback`.
+std::string JobName(const mr::JobSpec& spec, const std::string& fallback) {
+  auto named = spec.conf.find(std::string(jobconf::kJobName));
+  if (named != spec.conf.end() && !named->second.empty()) return named->second;
+  return spec.name.empty() ? fallback : spec.name;
+}
+
 absl::StatusOr<std::string> Qualify(DfsClient& dfs, const std::string& p) {
   return path::Normalize(p, dfs.working_dir());
 }
@@ -203,7 +211,7 @@ int RunJarCommand(const std::vector<std::string>& args, const Configuration& bas
     std::cerr << "jar: " << c.status().message() << "\n";
     return 1;
   }
-  if (spec.name.empty()) spec.name = path::Basename(library);
+  spec.name = JobName(spec, path::Basename(library));
   for (std::string& p : spec.input_paths) {
     absl::StatusOr<std::string> q = Qualify(*c->dfs, p);
     if (!q.ok()) {
@@ -334,8 +342,8 @@ int RunStreamingCommand(const std::vector<std::string>& args, const Configuratio
     return 1;
   }
   mr::JobSpec spec;
-  spec.name = "streaming";
   spec.conf.insert(conf.values().begin(), conf.values().end());
+  spec.name = JobName(spec, "streaming");
   for (const std::string& in : inputs) {
     absl::StatusOr<std::string> q = Qualify(*c->dfs, in);
     absl::StatusOr<std::vector<std::string>> expanded =

@@ -9,9 +9,19 @@
 #include "absl/types/span.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 
 namespace hayloft::datanode {
 namespace {
+
+metrics::Counter* const kBytesWritten = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_bytes_written_total",
+    "Block bytes written to this datanode's replicas (client writes and copies).");
+metrics::Counter* const kBlocksWritten = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_blocks_written_total", "Replicas written and finalized on this datanode.");
+metrics::Counter* const kPipelineErrors = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_pipeline_errors_total",
+    "WriteBlock streams that failed here or downstream (refused, broken or cancelled).");
 
 // Larger chunks make no sense for CRC32C and would let a peer make us allocate
 // huge checksum buffers.
@@ -57,6 +67,7 @@ absl::Status BlockReceiver::Run(PacketStream* upstream) {
     s = absl::Status(s.code(), absl::StrCat(s.message(), " on ", options_.self_address));
     // No responder yet, so this thread may write the error ack.
     upstream->Write(LocalErrorAck(first->seqno(), s));
+    kPipelineErrors->Increment();
     LOG(WARNING) << "Refused WriteBlock: " << s;
     return s;
   }
@@ -162,8 +173,10 @@ absl::Status BlockReceiver::HandlePacket(WritePacket& packet, int64_t expected_s
                                   packet.data(), Checksums(packet), header_.bytes_per_checksum()));
   if (downstream_ != nullptr && !downstream_write_failed_) Forward(packet);
   HL_RETURN_IF_ERROR(writer_->Append(packet.data(), Checksums(packet)));
+  kBytesWritten->Increment(static_cast<double>(packet.data().size()));
   if (packet.last()) {
     HL_ASSIGN_OR_RETURN(ReplicaInfo info, writer_->Finalize());
+    kBlocksWritten->Increment();
     on_finalized_(info);
   } else if (packet.sync()) {
     HL_RETURN_IF_ERROR(writer_->Sync());
@@ -219,6 +232,7 @@ absl::Status BlockReceiver::Finish(absl::Status status) {
               << (downstream_ ? absl::StrCat(", mirrored to ", downstream_address_) : "");
     return status;
   }
+  kPipelineErrors->Increment();
   if (writer_->finalized()) {
     // The replica is complete and checksummed here; the namenode decides about it.
     LOG(WARNING) << "Pipeline of " << BlockName() << " failed after the local replica ("

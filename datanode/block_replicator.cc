@@ -8,9 +8,17 @@
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 
 namespace hayloft::datanode {
 namespace {
+
+metrics::Counter* const kReplicated = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_blocks_replicated_total",
+    "Replicas this datanode copied to others at the namenode's request.");
+metrics::Counter* const kReplicationFailures = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_block_replication_failures_total",
+    "Copies to other datanodes that failed (the namenode schedules them again).");
 
 std::string Targets(const std::vector<DatanodeId>& targets) {
   return absl::StrJoin(targets, ", ", [](std::string* out, const DatanodeId& id) {
@@ -71,6 +79,7 @@ void BlockReplicator::Run() {
     absl::Status s = Transfer(task.block, task.targets);
     std::string name =
         absl::StrCat("blk_", task.block.block_id(), "_", task.block.generation_stamp());
+    (s.ok() ? kReplicated : kReplicationFailures)->Increment();
     if (s.ok()) {
       LOG(INFO) << "Replicated " << name << " to " << Targets(task.targets) << " in "
                 << absl::Now() - start;

@@ -4,17 +4,31 @@
 #include <memory>
 #include <string>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 
 namespace hayloft::datanode {
+namespace {
+
+metrics::Counter* const kReplicasScanned = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_scanner_replicas_verified_total",
+    "Replicas the block scanner read and found intact.");
+metrics::Counter* const kBytesScanned = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_scanner_bytes_verified_total", "Bytes the block scanner verified.");
+
+}  // namespace
 
 BlockScanner::BlockScanner(BlockScannerOptions options, BlockStore* store,
                            BadReplicaCallback report)
-    : options_(std::move(options)), store_(store), report_(std::move(report)) {}
+    : options_(std::move(options)), store_(store), report_(std::move(report)) {
+  absl::MutexLock lock(&mu_);
+  progress_.resize(static_cast<size_t>(store_->num_volumes()));
+}
 
 BlockScanner::~BlockScanner() { Shutdown(); }
 
@@ -50,6 +64,11 @@ int64_t BlockScanner::passes_completed() const {
   return passes_;
 }
 
+std::vector<ScanProgress> BlockScanner::GetProgress() const {
+  absl::MutexLock lock(&mu_);
+  return progress_;
+}
+
 void BlockScanner::Run(int volume) {
   while (!stopping()) {
     if (store_->volume_failed(volume)) return;
@@ -67,6 +86,7 @@ void BlockScanner::Run(int volume) {
               << (names.empty() ? "" : absl::StrCat(": ", absl::StrJoin(names, ", ")));
     absl::MutexLock lock(&mu_);
     ++passes_;
+    ++progress_[volume].passes_completed;
     mu_.AwaitWithDeadline(absl::Condition(this, &BlockScanner::StoppingLocked),
                           start + options_.scan_period);
   }
@@ -76,13 +96,19 @@ ScanPassResult BlockScanner::ScanVolume(int volume) {
   ScanPassResult result;
   const absl::Time start = absl::Now();
   int64_t bytes = 0;
-  for (const ReplicaInfo& r : store_->GetFinalizedReplicasOnVolume(volume)) {
+  const std::vector<ReplicaInfo> replicas = store_->GetFinalizedReplicasOnVolume(volume);
+  BeginPass(volume, static_cast<int64_t>(replicas.size()), start);
+  absl::Cleanup pass_done = [&] { EndPass(volume); };
+  for (const ReplicaInfo& r : replicas) {
     if (stopping() || store_->volume_failed(volume)) break;
     int64_t before = bytes;
     absl::Status s = VerifyReplica(r, start, &bytes);
+    NoteReplicaDone(volume, bytes);
     if (s.ok()) {
       ++result.replicas_verified;
       result.bytes_verified += bytes - before;
+      kReplicasScanned->Increment();
+      kBytesScanned->Increment(static_cast<double>(bytes - before));
       continue;
     }
     if (!absl::IsDataLoss(s)) continue;  // gone meanwhile, or an I/O error (volume checked)
@@ -93,6 +119,7 @@ ScanPassResult BlockScanner::ScanVolume(int volume) {
     {
       absl::MutexLock lock(&mu_);
       if (!reported_.insert({r.block_id, r.generation_stamp}).second) continue;
+      ++progress_[volume].corrupt_found;
     }
     LOG(ERROR) << "Block scanner found a corrupt replica: " << s.message() << " (data dir "
                << store_->data_dirs()[volume] << "); reporting it to the namenode";
@@ -111,6 +138,28 @@ ScanPassResult BlockScanner::ScanVolume(int volume) {
     reported_.erase(k);
   }
   return result;
+}
+
+void BlockScanner::BeginPass(int volume, int64_t replicas, absl::Time start) {
+  absl::MutexLock lock(&mu_);
+  ScanProgress& p = progress_[volume];
+  p.scanning = true;
+  p.pass_replicas = replicas;
+  p.pass_replicas_done = 0;
+  p.pass_bytes_verified = 0;
+  p.pass_started = start;
+}
+
+void BlockScanner::NoteReplicaDone(int volume, int64_t pass_bytes) {
+  absl::MutexLock lock(&mu_);
+  ++progress_[volume].pass_replicas_done;
+  progress_[volume].pass_bytes_verified = pass_bytes;
+}
+
+void BlockScanner::EndPass(int volume) {
+  absl::MutexLock lock(&mu_);
+  progress_[volume].scanning = false;
+  progress_[volume].last_pass_finished = absl::Now();
 }
 
 absl::Status BlockScanner::VerifyReplica(const ReplicaInfo& replica, absl::Time pass_start,

@@ -37,6 +37,18 @@ struct ScanPassResult {
   std::vector<ReplicaInfo> corrupt;  // found in this pass (reported or not)
 };
 
+// Where the scan of one volume stands, for the status page.
+struct ScanProgress {
+  int64_t passes_completed = 0;
+  bool scanning = false;            // a pass is under way (else waiting for the next)
+  int64_t pass_replicas = 0;        // replicas the current or last pass covers
+  int64_t pass_replicas_done = 0;   // of those, done so far
+  int64_t pass_bytes_verified = 0;
+  absl::Time pass_started = absl::InfinitePast();
+  absl::Time last_pass_finished = absl::InfinitePast();
+  int64_t corrupt_found = 0;        // in all passes
+};
+
 // Thread-safe. Owns one thread per volume, started by Start() and joined by
 // Shutdown().
 class BlockScanner {
@@ -59,6 +71,9 @@ class BlockScanner {
   ScanPassResult ScanVolume(int volume);
   // Passes completed by the threads, over all volumes.
   int64_t passes_completed() const;
+  bool enabled() const { return options_.bytes_per_second > 0; }
+  // One entry per volume.
+  std::vector<ScanProgress> GetProgress() const;
 
  private:
   void Run(int volume);
@@ -67,6 +82,10 @@ class BlockScanner {
   bool Throttle(absl::Time start, int64_t bytes);
   absl::Status VerifyReplica(const ReplicaInfo& replica, absl::Time pass_start,
                              int64_t* pass_bytes);
+  // Progress bookkeeping for GetProgress().
+  void BeginPass(int volume, int64_t replicas, absl::Time start);
+  void NoteReplicaDone(int volume, int64_t pass_bytes);
+  void EndPass(int volume);
   bool StoppingLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; }
   bool stopping() const;
 
@@ -77,6 +96,7 @@ class BlockScanner {
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int64_t passes_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<ScanProgress> progress_ ABSL_GUARDED_BY(mu_);  // per volume
   // (block id, generation stamp) of replicas already reported as corrupt.
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> reported_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_;

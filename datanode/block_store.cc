@@ -14,11 +14,19 @@
 #include "common/base/crc32c.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 #include "common/server/daemon_util.h"
 #include "datanode/posix_io.h"
 
 namespace hayloft::datanode {
 namespace {
+
+// VerifyChunks checks every chunk received, read, copied or scanned.
+metrics::Counter* const kChecksumFailures = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_checksum_failures_total",
+    "Chunks whose CRC32C did not match, in writes received, reads, copies and scans.");
+metrics::Counter* const kVolumeFailures = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_volume_failures_total", "Data dirs that failed and were taken out of use.");
 
 std::string NewUuid() {
   absl::BitGen gen;
@@ -50,6 +58,7 @@ absl::Status VerifyChunks(uint64_t block_id, uint64_t offset, absl::string_view 
     size_t start = i * bytes_per_checksum;
     size_t len = std::min<size_t>(bytes_per_checksum, data.size() - start);
     if (crc32c::Value(data.data() + start, len) != checksums[i]) {
+      kChecksumFailures->Increment();
       return absl::DataLossError(
           absl::StrCat("checksum error in blk_", block_id, " at offset ", offset + start));
     }
@@ -231,7 +240,7 @@ bool BlockStore::volume_failed(int volume) const {
          volume_states_[volume].failed;
 }
 
-std::vector<VolumeReport> BlockStore::GetVolumeReports() const {
+std::vector<VolumeReport> BlockStore::VolumeReportsWithoutSpace() const {
   absl::MutexLock lock(&mu_);
   std::vector<VolumeReport> out(volume_states_.size());
   for (size_t i = 0; i < out.size(); ++i) {
@@ -241,6 +250,19 @@ std::vector<VolumeReport> BlockStore::GetVolumeReports() const {
     out[i].dfs_used_bytes = volume_states_[i].dfs_used_bytes;
   }
   for (const auto& [id, r] : finalized_) ++out[r.volume].num_replicas;
+  return out;
+}
+
+std::vector<VolumeReport> BlockStore::GetVolumeReports() const {
+  std::vector<VolumeReport> out = VolumeReportsWithoutSpace();
+  // statvfs outside the lock; a failing one is noticed by the next heartbeat.
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].failed || volumes_[i] == nullptr) continue;
+    absl::StatusOr<VolumeSpace> space = volumes_[i]->GetSpace();
+    if (!space.ok()) continue;
+    out[i].capacity_bytes = space->capacity_bytes;
+    out[i].available_bytes = space->available_bytes;
+  }
   return out;
 }
 
@@ -331,6 +353,7 @@ void BlockStore::FailVolume(int volume, const absl::Status& reason) {
     absl::MutexLock lock(&mu_);
     VolumeState& state = volume_states_[volume];
     if (state.failed) return;
+    kVolumeFailures->Increment();
     state.failed = true;
     state.failure = std::string(reason.message());
     state.dfs_used_bytes = 0;

@@ -79,6 +79,9 @@ struct VolumeReport {
   std::string failure;  // why, if failed
   int64_t dfs_used_bytes = 0;
   int64_t num_replicas = 0;  // finalized
+  // Of the file system holding the dir (statvfs); 0 if failed or unreadable.
+  int64_t capacity_bytes = 0;
+  int64_t available_bytes = 0;
 };
 
 // DataLoss "checksum error in blk_<id> at offset N" for the first chunk of `data`
@@ -196,6 +199,8 @@ class BlockStore {
 
   BlockStore(BlockStoreOptions options, VolumeFailureCallback on_volume_failure);
   absl::Status OpenVolumes();
+  // GetVolumeReports() before the statvfs calls.
+  std::vector<VolumeReport> VolumeReportsWithoutSpace() const;
   absl::Status LoadUuid();
   void LoadReplicas(int volume);
   // Removes rbw replicas left beside a finalized replica of the same or a newer stamp.

@@ -18,6 +18,7 @@
 #include "datanode/block_store.h"
 #include "datanode/datanode_client.h"
 #include "datanode/datanode_service.h"
+#include "datanode/datanode_web.h"
 #include "datanode/heartbeater.h"
 #include "datanode/namenode_client.h"
 
@@ -26,6 +27,11 @@ namespace {
 
 // Data per ReadBlockResponse: large messages move faster on gRPC (see DESIGN.md).
 constexpr size_t kReadPacketBytes = 1 << 20;
+
+metrics::Counter* const kBytesRead = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_bytes_read_total", "Block bytes sent to readers (clients and datanodes).");
+metrics::Counter* const kBlocksRead = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_blocks_read_total", "ReadBlock calls served to the end of their range.");
 
 // Counts a transfer for the heartbeat while it is in scope.
 class ActiveTransfer {
@@ -99,6 +105,58 @@ void Datanode::CreateComponents() {
         ReportBadReplica(r.block_id, r.generation_stamp, r.num_bytes);
       });
   service_ = std::make_unique<DatanodeServiceImpl>(this);
+  RegisterMetrics();
+}
+
+void Datanode::RegisterMetrics() {
+  using Sample = metrics::CallbackSample;
+  auto gauge = [this](const std::string& name, const std::string& help,
+                      std::function<double()> fn) {
+    metric_callbacks_.push_back(metrics::DefaultRegistry().AddCallback(
+        name, help, metrics::MetricType::kGauge,
+        [fn] { return std::vector<Sample>{{{}, fn()}}; }));
+  };
+  // Sums over the healthy volumes.
+  auto volumes = [this](int64_t VolumeReport::*field) {
+    double sum = 0;
+    for (const VolumeReport& v : store_->GetVolumeReports()) {
+      if (!v.failed) sum += static_cast<double>(v.*field);
+    }
+    return sum;
+  };
+  gauge("dfs_datanode_replicas", "Finalized replicas stored on this datanode.",
+        [this] { return static_cast<double>(store_->num_finalized()); });
+  gauge("dfs_datanode_volumes", "Data dirs configured (dfs.datanode.data.dir).",
+        [this] { return static_cast<double>(store_->num_volumes()); });
+  gauge("dfs_datanode_failed_volumes", "Data dirs that have failed.",
+        [this] { return static_cast<double>(store_->num_failed_volumes()); });
+  gauge("dfs_datanode_capacity_bytes", "Capacity of the healthy data dirs' file systems.",
+        [volumes] { return volumes(&VolumeReport::capacity_bytes); });
+  gauge("dfs_datanode_available_bytes", "Free space on the healthy data dirs' file systems.",
+        [volumes] { return volumes(&VolumeReport::available_bytes); });
+  gauge("dfs_datanode_dfs_used_bytes", "Bytes of replica and checksum files.",
+        [volumes] { return volumes(&VolumeReport::dfs_used_bytes); });
+  gauge("dfs_datanode_active_transfers", "Block reads, writes and copies in progress.",
+        [this] { return static_cast<double>(active_transfers()); });
+  gauge("dfs_datanode_registered", "1 while registered with the namenode, else 0.",
+        [this] { return heartbeater_->registered() ? 1.0 : 0.0; });
+}
+
+absl::StatusOr<DatanodeStatus> Datanode::GetStatus() const {
+  if (!ready_.load()) return NotReady();
+  DatanodeStatus s;
+  s.id = id_;
+  s.namenode_address = options_.namenode_address;
+  s.registered = heartbeater_->registered();
+  s.started_at = started_at_;
+  s.last_heartbeat = heartbeater_->last_heartbeat();
+  s.volumes = store_->GetVolumeReports();
+  s.num_replicas = store_->num_finalized();
+  s.active_transfers = active_transfers();
+  s.scanner_enabled = scanner_->enabled();
+  s.scanner = scanner_->GetProgress();
+  s.fatal_error = fatal_error();
+  return s;
 }
 
 absl::Status Datanode::StartServer() {
@@ -117,6 +175,8 @@ absl::Status Datanode::StartServer() {
   web_ = std::make_unique<web::WebServer>(
       web::WebServerOptions{.address = options_.http_address,
                             .port_file = options_.http_port_file});
+  pages_ = std::make_unique<DatanodeWeb>(DatanodeWebOptions{.version = HAYLOFT_VERSION}, this);
+  pages_->Register(web_->server());
   webhdfs_ = std::make_unique<DatanodeWebHdfs>(
       DatanodeWebHdfsOptions{.host = options_.advertised_host,
                              .rpc_timeout = options_.namenode_rpc_timeout});
@@ -216,6 +276,7 @@ absl::Status Datanode::ReadBlock(const ReadBlockRequest& request,
   if (!ready_.load()) return NotReady();
   ActiveTransfer transfer(&active_streams_);
   absl::Status s = WithAddress(ReadVerifiedChunks(request, send));
+  if (s.ok()) kBlocksRead->Increment();
   if (absl::IsDataLoss(s)) {
     const Block& b = request.block();
     std::optional<ReplicaInfo> now = store_->GetReplica(b.block_id());
@@ -260,10 +321,12 @@ absl::Status Datanode::ReadVerifiedChunks(
         reader->Read(pos, static_cast<size_t>(std::min<uint64_t>(packet, end - pos))));
     if (chunk.data.empty()) break;
     pos += chunk.data.size();
+    const double sent = static_cast<double>(chunk.data.size());
     response.set_offset(chunk.offset);
     response.set_data(std::move(chunk.data));
     response.mutable_checksums()->Assign(chunk.checksums.begin(), chunk.checksums.end());
     if (!send(response)) return absl::CancelledError("the reader went away");
+    kBytesRead->Increment(sent);
   }
   return absl::OkStatus();
 }

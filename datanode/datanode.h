@@ -16,12 +16,18 @@
 #include <memory>
 #include <string>
 
+#include <vector>
+
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "common/web/web_server.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/metrics/metrics.h"
+#include "common/web/web_server.h"
 #include "datanode/block_receiver.h"
+#include "datanode/block_scanner.h"
+#include "datanode/block_store.h"
 #include "datanode/datanode_webhdfs.h"
 #include "datanode/datanode_options.h"
 #include "proto/datanode.pb.h"
@@ -33,13 +39,26 @@ class Server;
 namespace hayloft::datanode {
 
 class BlockReplicator;
-class BlockScanner;
-class BlockStore;
-struct VolumeFailure;
 class DatanodeClient;
+class DatanodeWeb;
 class DatanodeServiceImpl;
 class Heartbeater;
 class NamenodeClient;
+
+// What the datanode is doing, for its status page (datanode_web.h).
+struct DatanodeStatus {
+  DatanodeId id;
+  std::string namenode_address;
+  bool registered = false;  // with the namenode, now
+  absl::Time started_at;
+  absl::Time last_heartbeat = absl::InfinitePast();  // last one the namenode answered
+  std::vector<VolumeReport> volumes;                 // one per data dir
+  int64_t num_replicas = 0;                          // finalized
+  int32_t active_transfers = 0;
+  bool scanner_enabled = false;
+  std::vector<ScanProgress> scanner;  // per volume
+  absl::Status fatal_error;
+};
 
 // Thread-safe after Init(): the service calls WriteBlock/ReadBlock/GetReplicaInfo
 // from many RPC threads. Init, Start and Shutdown are called once each, in order,
@@ -84,8 +103,13 @@ class Datanode {
   // Queues an incremental block report (received) for the new stamp.
   absl::Status UpdateReplica(const UpdateReplicaRequest& request);
 
+  // Unavailable until Init() has finished.
+  absl::StatusOr<DatanodeStatus> GetStatus() const;
+
  private:
   void CreateComponents();
+  // Gauges read from the components at scrape time (replicas, capacity...).
+  void RegisterMetrics();
   absl::Status StartServer();
   int32_t active_transfers() const;
   absl::Status ReadVerifiedChunks(const ReadBlockRequest& request,
@@ -95,6 +119,7 @@ class Datanode {
   void ReportBadReplica(uint64_t block_id, uint64_t generation_stamp, uint64_t num_bytes);
 
   const DatanodeOptions options_;
+  const absl::Time started_at_ = absl::Now();
   std::string address_;
   DatanodeId id_;
 
@@ -106,6 +131,7 @@ class Datanode {
   std::unique_ptr<BlockScanner> scanner_;
   std::unique_ptr<DatanodeServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<DatanodeWeb> pages_;
   std::unique_ptr<DatanodeWebHdfs> webhdfs_;  // outlives web_, which calls it
   std::unique_ptr<web::WebServer> web_;  // status page, /metrics
 
@@ -117,6 +143,9 @@ class Datanode {
 
   mutable absl::Mutex fatal_mu_;
   absl::Status fatal_error_ ABSL_GUARDED_BY(fatal_mu_);
+
+  // Read the components above, so destroyed before them.
+  std::vector<metrics::Registry::CallbackHandle> metric_callbacks_;
 };
 
 }  // namespace hayloft::datanode

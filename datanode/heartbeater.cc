@@ -8,10 +8,18 @@
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 #include "datanode/datanode_client.h"
 
 namespace hayloft::datanode {
 namespace {
+
+metrics::Counter* const kHeartbeats = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_heartbeats_total", "Heartbeats the namenode answered.");
+metrics::Counter* const kHeartbeatFailures = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_heartbeat_failures_total", "Heartbeats that failed (namenode unreachable...).");
+metrics::Counter* const kBlockReports = metrics::DefaultRegistry().GetCounter(
+    "dfs_datanode_block_reports_total", "Full block reports the namenode accepted.");
 
 ReplicaReport ToReport(const ReplicaInfo& r) {
   ReplicaReport out;
@@ -57,6 +65,11 @@ void Heartbeater::Shutdown() {
 bool Heartbeater::registered() const {
   absl::MutexLock lock(&mu_);
   return registered_;
+}
+
+absl::Time Heartbeater::last_heartbeat() const {
+  absl::MutexLock lock(&mu_);
+  return last_heartbeat_;
 }
 
 void Heartbeater::NotifyBlockReceived(const ReplicaInfo& replica) {
@@ -165,6 +178,7 @@ absl::Status Heartbeater::SendBlockReport() {
   }
   absl::Time start = absl::Now();
   HL_ASSIGN_OR_RETURN(BlockReportResponse response, namenode_->BlockReport(request));
+  kBlockReports->Increment();
   LOG(INFO) << "Sent a block report of " << request.replicas_size() << " replicas to "
             << namenode_->address() << " in " << absl::Now() - start;
   {
@@ -186,8 +200,17 @@ absl::Status Heartbeater::SendHeartbeat() {
   request.set_non_dfs_used_bytes(stats.non_dfs_used_bytes);
   request.set_active_transfers(hooks_.active_transfers ? hooks_.active_transfers() : 0);
   request.set_failed_volumes(stats.failed_volumes);
-  HL_ASSIGN_OR_RETURN(HeartbeatResponse response, namenode_->Heartbeat(request));
-  for (const DatanodeCommand& c : response.commands()) HandleCommand(c);
+  absl::StatusOr<HeartbeatResponse> response = namenode_->Heartbeat(request);
+  if (!response.ok()) {
+    kHeartbeatFailures->Increment();
+    return response.status();
+  }
+  kHeartbeats->Increment();
+  {
+    absl::MutexLock lock(&mu_);
+    last_heartbeat_ = absl::Now();
+  }
+  for (const DatanodeCommand& c : response->commands()) HandleCommand(c);
   return absl::OkStatus();
 }
 

@@ -65,6 +65,8 @@ class Heartbeater {
   void ReportBadBlock(const Block& block);
 
   bool registered() const;
+  // When the namenode last answered a heartbeat; InfinitePast() if never.
+  absl::Time last_heartbeat() const;
 
  private:
   void HeartbeatLoop();
@@ -100,6 +102,7 @@ class Heartbeater {
   bool registered_ ABSL_GUARDED_BY(mu_) = false;
   bool block_report_due_ ABSL_GUARDED_BY(mu_) = true;
   absl::Time last_block_report_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Time last_heartbeat_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool wake_heartbeat_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<ReplicaReport> received_ ABSL_GUARDED_BY(mu_);
   std::vector<ReplicaReport> deleted_ ABSL_GUARDED_BY(mu_);

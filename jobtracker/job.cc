@@ -2,17 +2,74 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "client/job_conf.h"
+#include "common/metrics/metrics.h"
 
 namespace hayloft::jobtracker {
 namespace {
 
 constexpr char kJobGroup[] = "Job Counters";
+
+// Attempt metrics by task type (MAP = 0, REDUCE = 1), registered at start-up so
+// every series exists (at 0) before the first job.
+struct AttemptMetrics {
+  metrics::Counter* launched[2];
+  metrics::Counter* failed[2];
+  metrics::Counter* killed[2];
+  metrics::Histogram* duration[2][4];  // by final AttemptState (RUNNING unused)
+};
+
+const std::vector<double>& TaskDurationBuckets() {
+  static const std::vector<double> kBuckets = {0.5, 1,   2.5, 5,    10,   30,  60,
+                                               120, 300, 600, 1800, 3600, 7200};
+  return kBuckets;
+}
+
+AttemptMetrics MakeAttemptMetrics() {
+  metrics::Registry& r = metrics::DefaultRegistry();
+  AttemptMetrics m{};
+  for (int t = 0; t < 2; ++t) {
+    const metrics::Labels type = {{"type", t == MAP ? "map" : "reduce"}};
+    m.launched[t] = r.GetCounter("mapreduce_jobtracker_task_attempts_launched_total",
+                                 "Task attempts started, by task type.", type);
+    m.failed[t] = r.GetCounter("mapreduce_jobtracker_task_attempts_failed_total",
+                               "Task attempts that failed, by task type.", type);
+    m.killed[t] = r.GetCounter("mapreduce_jobtracker_task_attempts_killed_total",
+                               "Task attempts killed (lost worker, speculation, job over).", type);
+    for (AttemptState s : {ATTEMPT_SUCCEEDED, ATTEMPT_FAILED, ATTEMPT_KILLED}) {
+      metrics::Labels labels = type;
+      labels.emplace_back("state", absl::AsciiStrToLower(AttemptStateName(s)));
+      m.duration[t][s] = r.GetHistogram("mapreduce_jobtracker_task_attempt_duration_seconds",
+                                        "Run time of finished task attempts, by type and state.",
+                                        TaskDurationBuckets(), labels);
+    }
+  }
+  return m;
+}
+
+const AttemptMetrics& Metrics() {
+  static const AttemptMetrics kMetrics = MakeAttemptMetrics();
+  return kMetrics;
+}
+
+metrics::Counter* JobsCompleted(absl::string_view state) {
+  return metrics::DefaultRegistry().GetCounter(
+      "mapreduce_jobtracker_jobs_completed_total", "Jobs that ended, by final state.",
+      {{"state", std::string(state)}});
+}
+
+// Registers every series at start-up rather than at first use.
+[[maybe_unused]] const bool kMetricsRegistered = [] {
+  Metrics();
+  for (const char* s : {"succeeded", "failed", "killed"}) JobsCompleted(s);
+  return true;
+}();
 
 std::string OutputDir(const std::map<std::string, std::string>& conf) {
   auto it = conf.find(std::string(jobconf::kOutputDir));
@@ -37,6 +94,25 @@ bool HasRunningAttempt(const TaskInfo& t) {
 
 }  // namespace
 
+absl::string_view LocalityName(Locality l) {
+  switch (l) {
+    case Locality::kDataLocal: return "data-local";
+    case Locality::kRackLocal: return "rack-local";
+    case Locality::kOther: return "off-rack";
+  }
+  return "off-rack";
+}
+
+absl::string_view AttemptStateName(AttemptState s) {
+  switch (s) {
+    case ATTEMPT_RUNNING: return "RUNNING";
+    case ATTEMPT_SUCCEEDED: return "SUCCEEDED";
+    case ATTEMPT_FAILED: return "FAILED";
+    case ATTEMPT_KILLED: return "KILLED";
+    default: return "UNKNOWN";
+  }
+}
+
 Job::Job(JobOptions options, absl::Time now)
     : options_(std::move(options)),
       output_dir_(OutputDir(options_.conf)),
@@ -58,6 +134,11 @@ Job::Job(JobOptions options, absl::Time now)
   }
 }
 
+std::string Job::name() const {
+  auto it = options_.conf.find(std::string(jobconf::kJobName));
+  return it == options_.conf.end() ? "" : it->second;
+}
+
 bool Job::all_maps_done() const {
   return std::all_of(maps_.begin(), maps_.end(),
                      [](const TaskInfo& t) { return t.state == TaskState::kSucceeded; });
@@ -68,11 +149,16 @@ TaskSpec Job::StartAttempt(TaskInfo& task, const std::string& worker_id, Localit
   AttemptInfo a;
   a.id = absl::StrFormat("attempt_%s_%c_%06d_%d", id_body_, task.type == MAP ? 'm' : 'r',
                          task.index, task.attempts.size());
+  a.type = task.type;
+  a.task_index = task.index;
   a.worker_id = worker_id;
   a.start_time = now;
+  a.locality = locality;
   if (task.state == TaskState::kRunning) {
     (task.type == MAP ? speculative_maps_ : speculative_reduces_)++;
+    a.speculative = true;
   }
+  Metrics().launched[task.type == MAP ? 0 : 1]->Increment();
   task.attempts.push_back(a);
   task.state = TaskState::kRunning;
   TaskSpec spec;
@@ -151,7 +237,7 @@ bool Job::UpdateAttempt(const TaskAttemptStatus& status, const std::string& work
     case ATTEMPT_RUNNING:
       break;
     case ATTEMPT_SUCCEEDED:
-      a.state = ATTEMPT_SUCCEEDED;
+      EndAttempt(a, ATTEMPT_SUCCEEDED, "", now);
       if (finished() || t->state == TaskState::kSucceeded || t->state == TaskState::kCommitting) {
         break;  // the job is over, or another attempt won
       }
@@ -167,8 +253,7 @@ bool Job::UpdateAttempt(const TaskAttemptStatus& status, const std::string& work
       AttemptFailed(*t, a, status, now);
       break;
     case ATTEMPT_KILLED:
-      a.state = ATTEMPT_KILLED;
-      a.diagnostics = status.diagnostics();
+      EndAttempt(a, ATTEMPT_KILLED, status.diagnostics(), now);
       (t->type == MAP ? killed_maps_ : killed_reduces_)++;
       if (t->state == TaskState::kRunning && !HasRunningAttempt(*t)) t->state = TaskState::kPending;
       break;
@@ -180,8 +265,7 @@ bool Job::UpdateAttempt(const TaskAttemptStatus& status, const std::string& work
 
 void Job::AttemptFailed(TaskInfo& task, AttemptInfo& a, const TaskAttemptStatus& status,
                         absl::Time now) {
-  a.state = ATTEMPT_FAILED;
-  a.diagnostics = status.diagnostics();
+  EndAttempt(a, ATTEMPT_FAILED, status.diagnostics(), now);
   (task.type == MAP ? failed_maps_ : failed_reduces_)++;
   if (finished()) return;
   if (status.failed_fetch_maps_size() > 0) {
@@ -209,6 +293,19 @@ void Job::AttemptFailed(TaskInfo& task, AttemptInfo& a, const TaskAttemptStatus&
                          a.diagnostics),
          now);
   }
+}
+
+void Job::EndAttempt(AttemptInfo& a, AttemptState state, const std::string& diagnostics,
+                     absl::Time now) {
+  const int type = a.type == MAP ? 0 : 1;
+  if (a.state == ATTEMPT_RUNNING) {
+    a.finish_time = now;
+    Metrics().duration[type][state]->Observe(absl::ToDoubleSeconds(now - a.start_time));
+  }  // else a succeeded attempt whose commit failed: it ended when it succeeded
+  a.state = state;
+  a.diagnostics = diagnostics;
+  if (state == ATTEMPT_FAILED) Metrics().failed[type]->Increment();
+  if (state == ATTEMPT_KILLED) Metrics().killed[type]->Increment();
 }
 
 void Job::CommitDone(const CommitRequest& commit, const std::string& error) {
@@ -241,6 +338,7 @@ void Job::MarkSucceeded(absl::Time now) {
   if (state_ != JOB_RUNNING) return;
   state_ = JOB_SUCCEEDED;
   finish_time_ = now;
+  JobsCompleted("succeeded")->Increment();
 }
 
 void Job::Fail(const std::string& diagnostics, absl::Time now) {
@@ -248,6 +346,7 @@ void Job::Fail(const std::string& diagnostics, absl::Time now) {
   state_ = JOB_FAILED;
   diagnostics_ = diagnostics;
   finish_time_ = now;
+  JobsCompleted("failed")->Increment();
 }
 
 void Job::Kill(absl::Time now) {
@@ -255,6 +354,7 @@ void Job::Kill(absl::Time now) {
   state_ = JOB_KILLED;
   diagnostics_ = "Job killed by user";
   finish_time_ = now;
+  JobsCompleted("killed")->Increment();
 }
 
 void Job::LoseWorker(const std::string& worker_id) {
@@ -266,8 +366,7 @@ void Job::LoseWorker(const std::string& worker_id) {
     for (TaskInfo& t : *tasks) {
       for (AttemptInfo& a : t.attempts) {
         if (a.worker_id != worker_id || a.state != ATTEMPT_RUNNING) continue;
-        a.state = ATTEMPT_KILLED;
-        a.diagnostics = absl::StrCat("lost worker ", worker_id);
+        EndAttempt(a, ATTEMPT_KILLED, absl::StrCat("lost worker ", worker_id), absl::Now());
         (t.type == MAP ? killed_maps_ : killed_reduces_)++;
       }
       if (t.state == TaskState::kRunning && !HasRunningAttempt(t)) t.state = TaskState::kPending;
@@ -285,8 +384,8 @@ void Job::ReconcileWorker(const std::string& worker_id, const std::set<std::stri
     for (TaskInfo& t : *tasks) {
       for (AttemptInfo& a : t.attempts) {
         if (a.worker_id != worker_id || a.state != ATTEMPT_RUNNING || reported.count(a.id)) continue;
-        a.state = ATTEMPT_KILLED;
-        a.diagnostics = absl::StrCat("no longer running on worker ", worker_id);
+        EndAttempt(a, ATTEMPT_KILLED, absl::StrCat("no longer running on worker ", worker_id),
+                   absl::Now());
         (t.type == MAP ? killed_maps_ : killed_reduces_)++;
       }
       if (t.state == TaskState::kRunning && !HasRunningAttempt(t)) t.state = TaskState::kPending;
@@ -354,8 +453,7 @@ void Job::AddJobCounters(std::map<std::pair<std::string, std::string>, int64_t>&
 JobStatus Job::Snapshot() const {
   JobStatus s;
   s.set_job_id(options_.id);
-  auto name = options_.conf.find(std::string(jobconf::kJobName));
-  s.set_name(name == options_.conf.end() ? "" : name->second);
+  s.set_name(name());
   s.set_user(options_.user);
   s.set_state(state_);
   s.set_num_maps(static_cast<int>(maps_.size()));
@@ -390,7 +488,42 @@ JobStatus Job::Snapshot() const {
   s.set_start_time_ms(absl::ToUnixMillis(start_time_));
   if (finish_time_ != absl::InfinitePast()) s.set_finish_time_ms(absl::ToUnixMillis(finish_time_));
   s.set_output_path(output_dir_);
+  auto inputs = options_.conf.find(std::string(jobconf::kInputDirs));
+  if (inputs != options_.conf.end()) {
+    for (absl::string_view p : absl::StrSplit(inputs->second, ',', absl::SkipEmpty())) {
+      s.add_input_paths(std::string(p));
+    }
+  }
   return s;
+}
+
+std::vector<AttemptInfo> Job::Attempts() const {
+  std::vector<AttemptInfo> out;
+  for (const std::vector<TaskInfo>* tasks : {&maps_, &reduces_}) {
+    for (const TaskInfo& t : *tasks) out.insert(out.end(), t.attempts.begin(), t.attempts.end());
+  }
+  std::stable_sort(out.begin(), out.end(), [](const AttemptInfo& a, const AttemptInfo& b) {
+    return a.start_time < b.start_time;
+  });
+  return out;
+}
+
+std::map<std::string, int> Job::RunningAttemptsPerWorker() const {
+  std::map<std::string, int> out;
+  for (const std::vector<TaskInfo>* tasks : {&maps_, &reduces_}) {
+    for (const TaskInfo& t : *tasks) {
+      for (const AttemptInfo& a : t.attempts) {
+        if (a.state == ATTEMPT_RUNNING) ++out[a.worker_id];
+      }
+    }
+  }
+  return out;
+}
+
+const AttemptInfo* Job::FindAttempt(const std::string& attempt_id) const {
+  int n = 0;
+  const TaskInfo* t = FindTask(attempt_id, &n);
+  return t == nullptr ? nullptr : &t->attempts[static_cast<size_t>(n)];
 }
 
 }  // namespace hayloft::jobtracker

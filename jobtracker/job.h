@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "proto/jobtracker.pb.h"
 
@@ -25,13 +26,21 @@ enum class Locality { kDataLocal, kRackLocal, kOther };
 
 struct AttemptInfo {
   std::string id;
+  TaskType type = MAP;
+  int task_index = 0;
   std::string worker_id;
   AttemptState state = ATTEMPT_RUNNING;
   float progress = 0;
   absl::Time start_time;
+  absl::Time finish_time = absl::InfinitePast();  // while it runs
+  Locality locality = Locality::kOther;           // maps only: where it ran
+  bool speculative = false;  // started while another attempt of its task ran
   std::vector<Counter> counters;
   std::string diagnostics;
 };
+
+absl::string_view LocalityName(Locality l);  // "data-local", "rack-local", "off-rack"
+absl::string_view AttemptStateName(AttemptState s);  // "SUCCEEDED", ...
 
 struct TaskInfo {
   TaskType type = MAP;
@@ -75,6 +84,7 @@ class Job {
   bool map_only() const { return options_.num_reduces == 0; }
   bool finished() const { return state_ != JOB_RUNNING; }
   const std::string& output_dir() const { return output_dir_; }
+  std::string name() const;  // mapreduce.job.name
   std::vector<TaskInfo>& maps() { return maps_; }
   std::vector<TaskInfo>& reduces() { return reduces_; }
   bool all_maps_done() const;
@@ -112,6 +122,12 @@ class Job {
   bool ShouldKill(const std::string& attempt_id) const;
 
   JobStatus Snapshot() const;
+  // Every attempt of every task, in the order they started.
+  std::vector<AttemptInfo> Attempts() const;
+  // Running attempts by worker id.
+  std::map<std::string, int> RunningAttemptsPerWorker() const;
+  // Null if the job has no such attempt.
+  const AttemptInfo* FindAttempt(const std::string& attempt_id) const;
   // Map outputs for reduce task specs.
   std::vector<MapOutputLocation> MapOutputs() const;
 
@@ -120,6 +136,9 @@ class Job {
   const TaskInfo* FindTask(const std::string& attempt_id, int* number) const;
   void AttemptFailed(TaskInfo& task, AttemptInfo& attempt, const TaskAttemptStatus& status,
                      absl::Time now);
+  // Moves a running attempt to a final state (and counts it in the metrics).
+  void EndAttempt(AttemptInfo& attempt, AttemptState state, const std::string& diagnostics,
+                  absl::Time now);
   void AddJobCounters(std::map<std::pair<std::string, std::string>, int64_t>& c) const;
 
   const JobOptions options_;

@@ -20,6 +20,7 @@
 #include "common/server/daemon_util.h"
 #include "jobtracker/input_splitter.h"
 #include "jobtracker/jobtracker_service.h"
+#include "jobtracker/jobtracker_web.h"
 
 namespace hayloft::jobtracker {
 namespace {
@@ -29,6 +30,9 @@ constexpr absl::Duration kMonitorInterval = absl::Milliseconds(500);
 constexpr absl::Duration kPurgeNoticeTime = absl::Minutes(10);
 // Jobs kept in memory after they end (older ones are answered from history).
 constexpr size_t kMaxRetainedJobs = 200;
+
+metrics::Counter* const kJobsSubmitted = metrics::DefaultRegistry().GetCounter(
+    "mapreduce_jobtracker_jobs_submitted_total", "Jobs accepted for running.");
 
 absl::StatusOr<int> ConfInt(const std::map<std::string, std::string>& conf,
                             absl::string_view key, int def, int min, int max) {
@@ -73,7 +77,11 @@ absl::Status Jobtracker::Init() {
 absl::Status Jobtracker::Start() {
   web_ = std::make_unique<web::WebServer>(web::WebServerOptions{
       .address = options_.http_address, .port_file = options_.http_port_file});
+  pages_ = std::make_unique<JobtrackerWeb>(this);
+  pages_->Register(web_->server());
   HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check mapreduce.jobtracker.http.address"));
+  http_port_ = web_->port();
+  AddMetricCallbacks();
   committer_ = std::thread([this] { CommitterLoop(); });
   monitor_ = std::thread([this] { MonitorLoop(); });
   if (!options_.port_file.empty()) {
@@ -153,6 +161,7 @@ absl::StatusOr<JobStatus> Jobtracker::SubmitJob(const SubmitJobRequest& req) {
   HL_RETURN_IF_ERROR(Annotate(dfs->Mkdirs(path::Join(out, "_temporary"), true),
                               absl::StrCat("creating ", options_.default_fs, out)));
   jo.conf = std::move(conf);
+  kJobsSubmitted->Increment();
   absl::MutexLock lock(&mu_);
   auto job = std::make_unique<Job>(std::move(jo), absl::Now());
   Job* j = job.get();
@@ -163,7 +172,7 @@ absl::StatusOr<JobStatus> Jobtracker::SubmitJob(const SubmitJobRequest& req) {
   return j->Snapshot();
 }
 
-absl::StatusOr<JobStatus> Jobtracker::GetJobStatus(const std::string& job_id) {
+absl::StatusOr<JobStatus> Jobtracker::GetJobStatus(const std::string& job_id) const {
   {
     absl::MutexLock lock(&mu_);
     auto it = jobs_.find(job_id);
@@ -172,7 +181,7 @@ absl::StatusOr<JobStatus> Jobtracker::GetJobStatus(const std::string& job_id) {
   return ReadHistory(job_id);
 }
 
-std::vector<JobStatus> Jobtracker::ListJobs(bool all) {
+std::vector<JobStatus> Jobtracker::ListJobs(bool all) const {
   std::map<std::string, JobStatus> out;  // by id: oldest first
   {
     absl::MutexLock lock(&mu_);
@@ -221,7 +230,7 @@ absl::StatusOr<JobStatus> Jobtracker::KillJob(const std::string& job_id) {
   return it->second->Snapshot();
 }
 
-Job* Jobtracker::FindJobOfAttemptLocked(const std::string& attempt_id) {
+Job* Jobtracker::FindJobOfAttemptLocked(const std::string& attempt_id) const {
   // attempt_<start>_<seq>_... belongs to job_<start>_<seq>.
   std::vector<std::string> parts = absl::StrSplit(attempt_id, '_');
   if (parts.size() != 6) return nullptr;
@@ -247,6 +256,12 @@ WorkerHeartbeatResponse Jobtracker::Heartbeat(const WorkerHeartbeatRequest& req)
   w.host = req.host();
   w.last_seen = now;
   w.lost = false;
+  w.http_port = req.http_port();
+  w.map_slots = req.map_slots();
+  w.reduce_slots = req.reduce_slots();
+  w.free_map_slots = req.free_map_slots();
+  w.free_reduce_slots = req.free_reduce_slots();
+  resp.set_http_port(http_port_.load());
   // The worker heartbeats one call at a time, so every attempt assigned to it by
   // an earlier answer is in this report, unless the worker lost it.
   std::set<std::string> reported;
@@ -415,7 +430,7 @@ void Jobtracker::WriteHistory(const JobStatus& status) {
   if (!s.ok()) LOG(WARNING) << "writing history of " << status.job_id() << ": " << s;
 }
 
-absl::StatusOr<JobStatus> Jobtracker::ReadHistory(const std::string& job_id) {
+absl::StatusOr<JobStatus> Jobtracker::ReadHistory(const std::string& job_id) const {
   if (job_id.empty() || job_id.find('/') != std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat("bad job id '", job_id, "'"));
   }

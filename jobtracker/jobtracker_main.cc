@@ -12,7 +12,7 @@ constexpr char kUsage[] =
     "usage: hayloft-jobtracker [--conf FILE] [-D key=value ...]\n"
     "  keys: mapreduce.jobtracker.address, fs.defaultFS, net.topology.table.file.name,\n"
     "        mapred.tasktracker.expiry.interval, hayloft.scheduler.locality.delay,\n"
-    "        hayloft.port.file";
+    "        mapreduce.jobtracker.http.address, hayloft.port.file";
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -7,13 +7,16 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/notification.h"
+#include "common/metrics/metrics.h"
 #include "common/web/web_server.h"
 #include "namenode/datanode_rpc.h"
 #include "namenode/namenode_options.h"
 #include "namenode/namenode_service.h"
+#include "namenode/namenode_web.h"
 #include "namenode/namenode_webhdfs.h"
 #include "namenode/namesystem.h"
 #include "namenode/trash_emptier.h"
@@ -36,6 +39,9 @@ class Namenode {
 
  private:
   void MonitorLoop();
+  // Gauges of the namesystem's state (files, blocks, datanodes, capacity...), read
+  // from one summary per scrape.
+  void RegisterMetrics();
 
   const NamenodeOptions options_;
   std::unique_ptr<Namesystem> namesystem_;
@@ -43,8 +49,11 @@ class Namenode {
   std::unique_ptr<DatanodeProtocolServiceImpl> datanode_service_;
   DatanodeRpc datanode_rpc_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<NamenodeWeb> pages_;
   std::unique_ptr<NamenodeWebHdfs> webhdfs_;  // outlives web_, which calls it
   std::unique_ptr<web::WebServer> web_;  // status pages, /metrics
+  // Read namesystem_, so destroyed before it.
+  std::vector<metrics::Registry::CallbackHandle> metric_callbacks_;
   int port_ = 0;
   absl::Notification stop_;
   std::thread monitor_;

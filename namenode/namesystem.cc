@@ -620,6 +620,15 @@ absl::Status Namesystem::FsckWalkLocked(const PermissionChecker& pc, Inode* inod
   return absl::OkStatus();
 }
 
+absl::StatusOr<FsckFile> Namesystem::GetFileBlocks(const std::string& path) {
+  absl::ReaderMutexLock lock(&mu_);
+  HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(path));
+  if (inode->is_dir()) return absl::FailedPreconditionError(absl::StrCat(path, " is a directory"));
+  FsckResponse one;
+  FsckWalkLocked(inode, path, &one);
+  return std::move(*one.mutable_files(0));
+}
+
 absl::StatusOr<FsckResponse> Namesystem::Fsck(const FsckRequest& req) {
   HL_RETURN_IF_ERROR(path::Validate(req.path()));
   PermissionChecker pc = CheckerFor(req.header());

@@ -31,6 +31,20 @@
 
 namespace hayloft {
 
+// A consistent picture of the namesystem, for the status pages and /metrics.
+struct NamesystemSummary {
+  GetFsStatsResponse stats;  // capacity of the live datanodes, block and file counts
+  // Datanodes by state; live ones include those being (or done being) decommissioned.
+  int live_datanodes = 0;
+  int dead_datanodes = 0;
+  int decommissioning_datanodes = 0;
+  int decommissioned_datanodes = 0;
+  int num_racks = 0;                 // among live datanodes
+  int64_t pending_replications = 0;  // copies scheduled, not yet reported
+  std::string safe_mode_status;      // why the namenode is in safe mode; "" when off
+  absl::Time started_at;
+};
+
 // Thread-safe.
 class Namesystem {
  public:
@@ -95,6 +109,14 @@ class Namesystem {
 
   int num_live_datanodes();
   bool in_safe_mode();
+  absl::Time started_at() const { return started_at_; }
+
+  // Snapshots for the status pages (namenode_web.cc) and /metrics; each takes the
+  // lock once. GetSummary walks every block.
+  NamesystemSummary GetSummary();
+  // A file with its blocks and their live replicas (as fsck sees them). NotFound,
+  // InvalidArgument (bad path), FailedPrecondition if it is a directory.
+  absl::StatusOr<FsckFile> GetFileBlocks(const std::string& path);
 
  private:
   Namesystem(const NamenodeOptions& options, Topology topology, std::unique_ptr<EditLog> log)
@@ -146,6 +168,7 @@ class Namesystem {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DeleteExcessReplicaLocked(uint64_t block_id, BlockRecord* r)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  GetFsStatsResponse FsStatsLocked() ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void AddSummaryLocked(Inode* inode, GetContentSummaryResponse* out)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status FsckWalkLocked(const PermissionChecker& pc, Inode* inode,
@@ -203,7 +226,7 @@ class Namesystem {
   absl::flat_hash_map<uint64_t, absl::Time> pending_replications_ ABSL_GUARDED_BY(mu_);
   SafeModeState safe_mode_ ABSL_GUARDED_BY(mu_) = SafeModeState::kStartup;
   absl::Time safe_threshold_met_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
-  absl::Time started_at_ = absl::Now();
+  const absl::Time started_at_ = absl::Now();
   // dfs.hosts.exclude as last read: hosts ("h") and addresses ("h:port").
   absl::flat_hash_set<std::string> excluded_hosts_ ABSL_GUARDED_BY(mu_);
   // Files whose lease recovery is running (by inode id), so it runs once.

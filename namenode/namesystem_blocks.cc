@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 #include "namenode/namesystem.h"
 
 namespace hayloft {
@@ -15,6 +16,23 @@ namespace {
 // Replication commands per datanode per monitor round, as HDFS's
 // dfs.namenode.replication.max-streams.
 constexpr int kMaxReplicationStreams = 2;
+
+metrics::Counter* const kHeartbeats = metrics::DefaultRegistry().GetCounter(
+    "dfs_namenode_heartbeats_received_total", "Datanode heartbeats received.");
+metrics::Counter* const kBlockReports = metrics::DefaultRegistry().GetCounter(
+    "dfs_namenode_block_reports_total", "Full block reports received from datanodes.");
+metrics::Counter* const kIncrementalReports = metrics::DefaultRegistry().GetCounter(
+    "dfs_namenode_incremental_block_reports_total",
+    "Incremental block reports (replicas received or deleted) from datanodes.");
+metrics::Counter* const kBadReplicas = metrics::DefaultRegistry().GetCounter(
+    "dfs_namenode_corrupt_replicas_reported_total",
+    "Replicas datanodes or clients reported as failing their checksums.");
+metrics::Counter* const kReplicationsScheduled = metrics::DefaultRegistry().GetCounter(
+    "dfs_namenode_replications_scheduled_total",
+    "Block copies the namenode asked a datanode to make (re-replication).");
+metrics::Counter* const kDeadDatanodes = metrics::DefaultRegistry().GetCounter(
+    "dfs_namenode_datanodes_declared_dead_total",
+    "Times a datanode was declared dead for not heartbeating.");
 
 }  // namespace
 
@@ -154,6 +172,7 @@ absl::StatusOr<HeartbeatResponse> Namesystem::Heartbeat(const HeartbeatRequest& 
     // send a full block report.
     return absl::NotFoundError(absl::StrCat("datanode ", req.uuid(), " is not registered"));
   }
+  kHeartbeats->Increment();
   absl::Time now = absl::Now();
   d->last_contact = now;
   DatanodeInfo& info = d->info;
@@ -183,6 +202,7 @@ absl::StatusOr<BlockReportResponse> Namesystem::BlockReport(const BlockReportReq
   if (d == nullptr || d->dead()) {
     return absl::NotFoundError(absl::StrCat("datanode ", req.uuid(), " is not registered"));
   }
+  kBlockReports->Increment();
   RemoveDatanodeBlocksLocked(d);
   for (const ReplicaReport& r : req.replicas()) ProcessReportedReplicaLocked(d, r);
   for (const ReplicaReport& r : req.idle_rbw()) {
@@ -212,6 +232,7 @@ absl::Status Namesystem::IncrementalBlockReport(const IncrementalBlockReportRequ
   if (d == nullptr || d->dead()) {
     return absl::NotFoundError(absl::StrCat("datanode ", req.uuid(), " is not registered"));
   }
+  kIncrementalReports->Increment();
   for (const ReplicaReport& r : req.received()) ProcessReportedReplicaLocked(d, r);
   for (const ReplicaReport& r : req.deleted()) {
     blocks_.RemoveReplica(r.block_id(), d->uuid());
@@ -228,6 +249,7 @@ absl::Status Namesystem::ReportBadBlocks(const ReportBadBlocksRequest& req) {
   for (const Block& b : req.blocks()) {
     BlockRecord* rec = blocks_.Find(b.block_id());
     if (rec == nullptr) continue;
+    kBadReplicas->Increment();
     LOG(WARNING) << "corrupt replica of blk_" << b.block_id() << " on "
                  << d->info.id().host() << ":" << d->info.id().rpc_port()
                  << "; re-replicating from a good replica, then deleting it";
@@ -271,6 +293,7 @@ void Namesystem::ScheduleReplicationLocked(uint64_t block_id, BlockRecord* r, ab
   b->set_num_bytes(r->num_bytes);
   for (const PlacementCandidate& t : targets) *cmd.add_targets() = datanodes_.Find(t.uuid)->info;
   source->pending_commands.push_back(std::move(cmd));
+  kReplicationsScheduled->Increment();
   pending_replications_[block_id] = now + options_.pending_replication_timeout;
 }
 
@@ -281,6 +304,7 @@ void Namesystem::RunMonitorOnce() {
     LOG(WARNING) << "datanode " << d->info.id().host() << ":" << d->info.id().rpc_port()
                  << " is dead (no heartbeat for " << (now - d->last_contact)
                  << "); re-replicating its " << d->blocks.size() << " blocks";
+    kDeadDatanodes->Increment();
     RemoveDatanodeBlocksLocked(d);
   }
   MaybeLeaveSafeModeLocked(now);
@@ -364,7 +388,11 @@ absl::StatusOr<GetDatanodeReportResponse> Namesystem::GetDatanodeReport(
 }
 
 GetFsStatsResponse Namesystem::GetFsStats() {
-  absl::MutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&mu_);
+  return FsStatsLocked();
+}
+
+GetFsStatsResponse Namesystem::FsStatsLocked() {
   GetFsStatsResponse resp;
   for (DatanodeDescriptor* d : datanodes_.Live()) {
     resp.set_capacity_bytes(resp.capacity_bytes() + d->info.capacity_bytes());
@@ -390,6 +418,29 @@ GetFsStatsResponse Namesystem::GetFsStats() {
   resp.set_total_files(tree_.num_files());
   resp.set_total_dirs(tree_.num_dirs());
   return resp;
+}
+
+NamesystemSummary Namesystem::GetSummary() {
+  absl::ReaderMutexLock lock(&mu_);
+  NamesystemSummary s;
+  s.stats = FsStatsLocked();
+  for (DatanodeDescriptor* d : datanodes_.All()) {
+    if (d->dead()) {
+      ++s.dead_datanodes;
+      continue;
+    }
+    ++s.live_datanodes;
+    if (d->info.admin_state() == DatanodeInfo::DECOMMISSION_IN_PROGRESS) {
+      ++s.decommissioning_datanodes;
+    } else if (d->info.admin_state() == DatanodeInfo::DECOMMISSIONED) {
+      ++s.decommissioned_datanodes;
+    }
+  }
+  s.num_racks = datanodes_.num_racks();
+  s.pending_replications = static_cast<int64_t>(pending_replications_.size());
+  if (safe_mode_ != SafeModeState::kOff) s.safe_mode_status = SafeModeStatusLocked();
+  s.started_at = started_at_;
+  return s;
 }
 
 int Namesystem::num_live_datanodes() {

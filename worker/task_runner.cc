@@ -143,6 +143,8 @@ absl::Status TaskRunner::RunMap() {
   format.num_generated_splits = static_cast<int>(generated);
   HL_ASSIGN_OR_RETURN(std::unique_ptr<RecordReader> reader,
                       NewRecordReader(dfs_.get(), spec_.split(), format));
+  LOG(INFO) << "map input: " << spec_.split().path() << " bytes " << spec_.split().offset()
+            << "+" << spec_.split().length() << ", " << spec_.num_reduces() << " partition(s)";
 
   const int reduces = spec_.num_reduces();
   std::unique_ptr<RecordWriter> writer;
@@ -212,6 +214,7 @@ absl::Status TaskRunner::RunMap() {
   }
   mapper->Cleanup(ctx);
   HL_RETURN_IF_ERROR(emit_error);
+  LOG(INFO) << "map read " << records << " record(s), " << reader->bytes_read() << " bytes";
   counters_.Increment(kFsGroup, "HDFS: Number of bytes read",
                       static_cast<int64_t>(reader->bytes_read()));
   if (writer != nullptr) {
@@ -252,6 +255,8 @@ absl::Status TaskRunner::RunReduce() {
                                                absl::StrJoin(shuffled.failed_maps, ", ")));
   }
   counters_.Increment(kTaskGroup, "Reduce shuffle bytes", shuffled.bytes);
+  LOG(INFO) << "shuffle fetched partition " << spec_.task_index() << " of " << maps.size()
+            << " map output(s): " << shuffled.bytes << " bytes";
   Report(2.0f / 3, false, "");
   HL_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<RecordStream>> streams,
                       ShuffleFetcher::OpenStreams(shuffled.segments));
@@ -292,6 +297,7 @@ int TaskRunner::Run() {
     return failed_fetch_maps_.empty() ? kTaskExitFailed : kTaskExitFetchFailed;
   }
   Report(1.0f, true, "");
+  LOG(INFO) << "task " << spec_.attempt_id() << " succeeded";
   return kTaskExitOk;
 }
 

@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -17,14 +19,18 @@
 #include "client/job_conf.h"
 #include "common/base/crc32c.h"
 #include "common/base/grpc_status.h"
+#include "common/base/host_port.h"
 #include "common/base/logging.h"
 #include "common/base/path.h"
 #include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 #include "common/rpc/rpc_util.h"
 #include "common/server/daemon_util.h"
 #include "worker/ifile.h"
+#include "worker/task_counters.h"
 #include "worker/task_runner.h"
 #include "worker/worker_service.h"
+#include "worker/worker_web.h"
 
 namespace hayloft::worker {
 namespace {
@@ -37,6 +43,70 @@ std::string JobUser(const TaskSpec& spec) {
 
 constexpr absl::Duration kPollInterval = absl::Milliseconds(100);
 constexpr size_t kChunkBytes = 1 << 20;
+constexpr size_t kRecentAttempts = 50;          // kept for the status page
+constexpr absl::Duration kLogPurgeInterval = absl::Minutes(1);
+constexpr uint64_t kDefaultLogTailBytes = 64 << 10;
+constexpr uint64_t kMaxLogTailBytes = 4 << 20;
+
+metrics::Counter* const kShuffleBytesServed = metrics::DefaultRegistry().GetCounter(
+    "mapreduce_worker_shuffle_bytes_served_total", "Map output bytes sent to reducers.");
+metrics::Counter* const kShuffleBytesFetched = metrics::DefaultRegistry().GetCounter(
+    "mapreduce_worker_shuffle_bytes_fetched_total",
+    "Map output bytes fetched by the reduce attempts this worker ran.");
+
+const char* TypeLabel(TaskType t) { return t == MAP ? "map" : "reduce"; }
+
+metrics::Gauge* Slots(TaskType t) {
+  return metrics::DefaultRegistry().GetGauge("mapreduce_worker_slots",
+                                             "Task slots of this worker, by task type.",
+                                             {{"type", TypeLabel(t)}});
+}
+
+metrics::Gauge* SlotsOccupied(TaskType t) {
+  return metrics::DefaultRegistry().GetGauge(
+      "mapreduce_worker_slots_occupied", "Task slots running an attempt, by task type.",
+      {{"type", TypeLabel(t)}});
+}
+
+metrics::Counter* AttemptsCompleted(TaskType t, AttemptState s) {
+  const char* state = s == ATTEMPT_SUCCEEDED ? "succeeded" : s == ATTEMPT_KILLED ? "killed"
+                                                                                 : "failed";
+  return metrics::DefaultRegistry().GetCounter(
+      "mapreduce_worker_task_attempts_completed_total",
+      "Task attempts that ended on this worker, by task type and final state.",
+      {{"type", TypeLabel(t)}, {"state", state}});
+}
+
+// Every labelled series exists (at 0) from start-up.
+[[maybe_unused]] const bool kMetricsRegistered = [] {
+  for (TaskType t : {MAP, REDUCE}) {
+    Slots(t);
+    SlotsOccupied(t);
+    for (AttemptState s : {ATTEMPT_SUCCEEDED, ATTEMPT_FAILED, ATTEMPT_KILLED}) {
+      AttemptsCompleted(t, s);
+    }
+  }
+  return true;
+}();
+
+// The last `max_bytes` of a file, from the start of a line when one starts in
+// that range; and the file's size. NotFound if it does not exist.
+absl::StatusOr<std::pair<std::string, uint64_t>> TailBytes(const std::string& path,
+                                                           uint64_t max_bytes) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) return absl::NotFoundError(absl::StrCat("no ", path));
+  const uint64_t size = static_cast<uint64_t>(f.tellg());
+  const uint64_t from = size > max_bytes ? size - max_bytes : 0;
+  std::string data(size - from, '\0');
+  f.seekg(static_cast<std::streamoff>(from));
+  f.read(data.data(), static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<size_t>(f.gcount()));
+  if (from > 0) {
+    size_t nl = data.find('\n');
+    if (nl != std::string::npos && nl + 1 < data.size()) data.erase(0, nl + 1);
+  }
+  return std::make_pair(std::move(data), size);
+}
 
 // Ids name directories: letters, digits and '_' only.
 bool IsSafeId(const std::string& id) {
@@ -85,8 +155,13 @@ std::string Worker::JobDir(const std::string& job_id) const {
   return absl::StrCat(options_.local_dir, "/jobs/", job_id);
 }
 
+std::string Worker::LogDir(const std::string& job_id, const std::string& attempt_id) const {
+  return absl::StrCat(options_.local_dir, "/logs/", job_id, "/", attempt_id);
+}
+
 absl::Status Worker::Init() {
   HL_RETURN_IF_ERROR(MakeDirs(options_.local_dir + "/jobs"));
+  HL_RETURN_IF_ERROR(MakeDirs(options_.local_dir + "/logs"));
   if (::access(options_.task_binary.c_str(), X_OK) != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
         "task runner ", options_.task_binary,
@@ -96,8 +171,10 @@ absl::Status Worker::Init() {
   dfs_clients_ = std::make_unique<DfsClientCache>(std::move(dfs_options));
   jobtracker_ = WorkerProtocolService::NewStub(rpc::MakeChannel(options_.jobtracker_address));
   service_ = std::make_unique<ShuffleServiceImpl>(this);
+  worker_service_ = std::make_unique<WorkerServiceImpl>(this);
   HL_ASSIGN_OR_RETURN(rpc::StartedServer started,
-                      rpc::StartServer(options_.listen_address, {service_.get()}));
+                      rpc::StartServer(options_.listen_address,
+                                       {service_.get(), worker_service_.get()}));
   server_ = std::move(started.server);
   address_ = absl::StrCat(options_.host, ":", started.port);
   LOG(INFO) << "worker " << address_ << " serving map outputs; local dir " << options_.local_dir
@@ -107,8 +184,12 @@ absl::Status Worker::Init() {
 }
 
 absl::Status Worker::Start() {
+  Slots(MAP)->Set(options_.map_slots);
+  Slots(REDUCE)->Set(options_.reduce_slots);
   web_ = std::make_unique<web::WebServer>(web::WebServerOptions{
       .address = options_.http_address, .port_file = options_.http_port_file});
+  pages_ = std::make_unique<WorkerWeb>(this);
+  pages_->Register(web_->server());
   HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check mapreduce.tasktracker.http.address"));
   thread_ = std::thread([this] { Loop(); });
   if (!options_.port_file.empty()) {
@@ -143,7 +224,15 @@ void Worker::Loop() {
       absl::Status s = HeartbeatOnce();
       if (!s.ok()) LOG(WARNING) << "heartbeat to " << options_.jobtracker_address << ": " << s;
       next_heartbeat = absl::Now() + options_.heartbeat_interval;
+      absl::MutexLock lock(&mu_);
+      heartbeat_error_ = s.ok() ? "" : s.ToString();
+      if (s.ok()) last_heartbeat_ = absl::Now();
     }
+    if (absl::Now() >= next_log_purge_) {
+      PurgeOldLogs();
+      next_log_purge_ = absl::Now() + kLogPurgeInterval;
+    }
+    PublishStatus();
     absl::MutexLock lock(&mu_);
     if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), kPollInterval)) return;
   }
@@ -187,10 +276,25 @@ void Worker::FinishAttempt(Attempt& a, int exit_status) {
   } else {
     a.status.set_state(ATTEMPT_FAILED);
     std::string why = !report.error().empty() ? report.error() : DescribeExit(exit_status);
-    std::string tail = TailOf(a.dir + "/stderr", 10);
+    std::string tail = TailOf(LogDir(a.spec.job_id(), a.spec.attempt_id()) + "/stderr", 10);
     a.status.set_diagnostics(absl::StrCat(
         why, " on worker ", address_, tail.empty() ? "" : "\nlast lines of its stderr:\n", tail));
     for (int m : report.failed_fetch_maps()) a.status.add_failed_fetch_maps(m);
+  }
+  AttemptsCompleted(a.spec.type(), a.status.state())->Increment();
+  if (a.spec.type() == REDUCE) {
+    for (const Counter& c : a.status.counters()) {
+      if (c.group() == kTaskGroup && c.name() == "Reduce shuffle bytes") {
+        kShuffleBytesFetched->Increment(static_cast<double>(c.value()));
+      }
+    }
+  }
+  {
+    AttemptView view = ViewOf(a);
+    view.finish_time = absl::Now();
+    absl::MutexLock lock(&mu_);
+    recent_.push_front(std::move(view));
+    if (recent_.size() > kRecentAttempts) recent_.pop_back();
   }
   LOG(INFO) << a.spec.attempt_id() << " finished: "
             << (a.status.state() == ATTEMPT_SUCCEEDED ? "SUCCEEDED"
@@ -213,6 +317,9 @@ absl::Status Worker::HeartbeatOnce() {
   req.set_host(options_.host);
   req.set_free_map_slots(std::max(0, options_.map_slots - RunningCount(MAP)));
   req.set_free_reduce_slots(std::max(0, options_.reduce_slots - RunningCount(REDUCE)));
+  req.set_map_slots(options_.map_slots);
+  req.set_reduce_slots(options_.reduce_slots);
+  req.set_http_port(web_ != nullptr ? web_->port() : 0);
   std::vector<std::string> reported_final;
   for (const auto& [id, a] : attempts_) {
     *req.add_attempts() = a.status;
@@ -222,6 +329,10 @@ absl::Status Worker::HeartbeatOnce() {
   rpc::SetDeadline(&ctx, absl::Seconds(10));
   WorkerHeartbeatResponse resp;
   HL_RETURN_IF_ERROR(FromGrpcStatus(jobtracker_->Heartbeat(&ctx, req, &resp)));
+  {
+    absl::MutexLock lock(&mu_);
+    jobtracker_http_port_ = resp.http_port();
+  }
   // The jobtracker has seen these final states; forget them (their map output
   // stays on disk until the job is purged).
   for (const std::string& id : reported_final) attempts_.erase(id);
@@ -292,6 +403,7 @@ absl::Status Worker::PrepareAttempt(const TaskSpec& spec, const std::string& dir
   std::filesystem::remove_all(dir, ec);
   HL_RETURN_IF_ERROR(MakeDirs(dir + "/output"));
   HL_RETURN_IF_ERROR(MakeDirs(dir + "/shuffle"));
+  HL_RETURN_IF_ERROR(MakeDirs(LogDir(spec.job_id(), spec.attempt_id())));
   // Streaming commands run in the attempt dir and find -file files there.
   if (std::filesystem::exists(job_dir + "/files", ec)) {
     for (const auto& entry : std::filesystem::directory_iterator(job_dir + "/files", ec)) {
@@ -314,11 +426,13 @@ void Worker::Launch(const TaskSpec& spec) {
   a.dir = absl::StrCat(JobDir(spec.job_id()), "/", spec.attempt_id());
   a.status.set_attempt_id(spec.attempt_id());
   a.status.set_state(ATTEMPT_RUNNING);
+  a.start_time = absl::Now();
   absl::Status s = PrepareAttempt(spec, a.dir);
   if (s.ok()) {
     SubprocessOptions sp;
-    sp.stdout_path = a.dir + "/stdout";
-    sp.stderr_path = a.dir + "/stderr";
+    const std::string log_dir = LogDir(spec.job_id(), spec.attempt_id());
+    sp.stdout_path = log_dir + "/stdout";
+    sp.stderr_path = log_dir + "/stderr";
     // An attempt dies with its worker (this loop thread lives as long as the
     // worker): a killed worker leaves no orphan attempts behind.
     sp.kill_when_parent_exits = true;
@@ -381,6 +495,7 @@ absl::Status Worker::ServeMapOutput(const GetMapOutputRequest& req,
     }
     chunk.set_data(buf);
     left -= n;
+    kShuffleBytesServed->Increment(static_cast<double>(n));
     if (!send(chunk)) {
       result = absl::CancelledError("reducer went away");
       break;
@@ -388,6 +503,98 @@ absl::Status Worker::ServeMapOutput(const GetMapOutputRequest& req,
   }
   std::fclose(f);
   return result;
+}
+
+absl::StatusOr<GetAttemptLogResponse> Worker::GetAttemptLog(
+    const GetAttemptLogRequest& req) const {
+  if (!IsSafeId(req.job_id()) || !IsSafeId(req.attempt_id())) {
+    return absl::InvalidArgumentError("bad job or attempt id");
+  }
+  const std::string dir = LogDir(req.job_id(), req.attempt_id());
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("worker ", address_, " keeps no log of ",
+                                            req.attempt_id(), " (never ran here, or older than ",
+                                            absl::FormatDuration(options_.log_retention), ")"));
+  }
+  const uint64_t max = req.max_bytes() == 0 ? kDefaultLogTailBytes
+                                            : std::min<uint64_t>(req.max_bytes(), kMaxLogTailBytes);
+  GetAttemptLogResponse resp;
+  if (auto err = TailBytes(dir + "/stderr", max); err.ok()) {
+    resp.set_stderr_tail(std::move(err->first));
+    resp.set_stderr_size(err->second);
+  }
+  if (auto out = TailBytes(dir + "/stdout", max); out.ok()) {
+    resp.set_stdout_tail(std::move(out->first));
+    resp.set_stdout_size(out->second);
+  }
+  return resp;
+}
+
+AttemptView Worker::ViewOf(const Attempt& a) {
+  AttemptView v;
+  v.attempt_id = a.spec.attempt_id();
+  v.job_id = a.spec.job_id();
+  v.type = a.spec.type();
+  v.task_index = a.spec.task_index();
+  v.state = a.status.state();
+  v.progress = a.status.progress();
+  v.start_time = a.start_time;
+  v.diagnostics = a.status.diagnostics();
+  return v;
+}
+
+void Worker::PublishStatus() {
+  std::vector<AttemptView> running;
+  for (const auto& [id, a] : attempts_) {
+    if (a.status.state() == ATTEMPT_RUNNING) running.push_back(ViewOf(a));
+  }
+  SlotsOccupied(MAP)->Set(RunningCount(MAP));
+  SlotsOccupied(REDUCE)->Set(RunningCount(REDUCE));
+  absl::MutexLock lock(&mu_);
+  running_view_ = std::move(running);
+}
+
+WorkerStatus Worker::Status() const {
+  WorkerStatus s;
+  s.id = address_;
+  s.host = options_.host;
+  s.jobtracker_address = options_.jobtracker_address;
+  s.map_slots = options_.map_slots;
+  s.reduce_slots = options_.reduce_slots;
+  s.start_time = start_time_;
+  s.shuffle_bytes_served = kShuffleBytesServed->value();
+  s.shuffle_bytes_fetched = kShuffleBytesFetched->value();
+  absl::MutexLock lock(&mu_);
+  if (jobtracker_http_port_ > 0) {
+    absl::StatusOr<HostPort> jt = HostPort::Parse(options_.jobtracker_address, 8021);
+    if (jt.ok()) s.jobtracker_http_address = absl::StrCat(jt->host, ":", jobtracker_http_port_);
+  }
+  s.running = running_view_;
+  s.recent.assign(recent_.begin(), recent_.end());
+  s.last_heartbeat = last_heartbeat_;
+  s.heartbeat_error = heartbeat_error_;
+  return s;
+}
+
+void Worker::PurgeOldLogs() {
+  std::set<std::string> running_jobs;
+  for (const auto& [id, a] : attempts_) {
+    if (a.status.state() == ATTEMPT_RUNNING) running_jobs.insert(a.spec.job_id());
+  }
+  const auto cutoff = std::filesystem::file_time_type::clock::now() -
+                      std::chrono::duration_cast<std::filesystem::file_time_type::duration>(
+                          absl::ToChronoSeconds(options_.log_retention));
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.local_dir + "/logs", ec)) {
+    const std::string job = entry.path().filename().string();
+    if (running_jobs.count(job) > 0) continue;
+    auto written = std::filesystem::last_write_time(entry.path(), ec);
+    if (ec || written >= cutoff) continue;
+    std::filesystem::remove_all(entry.path(), ec);
+    LOG(INFO) << "deleted the attempt logs of " << job << " (older than "
+              << absl::FormatDuration(options_.log_retention) << ")";
+  }
 }
 
 }  // namespace hayloft::worker

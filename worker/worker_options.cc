@@ -65,6 +65,11 @@ absl::StatusOr<WorkerOptions> WorkerOptions::FromConfig(const Configuration& con
   if (!http.ok()) return Annotate(http.status(), "bad mapreduce.tasktracker.http.address");
   o.http_address = http->ToString();
   o.http_port_file = conf.GetString("hayloft.http.port.file", "");
+  HL_ASSIGN_OR_RETURN(int64_t retain_hours, conf.GetInt64("mapreduce.job.userlog.retain.hours", 24));
+  if (retain_hours < 0) {
+    return absl::InvalidArgumentError("mapreduce.job.userlog.retain.hours must not be negative");
+  }
+  o.log_retention = absl::Hours(retain_hours);
   o.dfs_conf = conf;
   o.dfs_conf.Set("hayloft.client.host", o.host);
   for (const char* key : {"fs.defaultFS", "dfs.namenode.rpc-address"}) {

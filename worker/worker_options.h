@@ -29,6 +29,9 @@ struct WorkerOptions {
   // Status page and /metrics (mapreduce.tasktracker.http.address).
   std::string http_address = "0.0.0.0:8042";
   std::string http_port_file;                  // hayloft.http.port.file
+  // Attempt logs (stdout, stderr) stay this long after their job ends
+  // (mapreduce.job.userlog.retain.hours), for the jobtracker's attempt page.
+  absl::Duration log_retention = absl::Hours(24);
   // Settings every task attempt gets on top of the job's: fs.defaultFS and
   // hayloft.client.host=<host>, so reads are local and output's first replica
   // lands on this host.

@@ -13,4 +13,13 @@ grpc::Status ShuffleServiceImpl::GetMapOutput(grpc::ServerContext* ctx,
   }));
 }
 
+grpc::Status WorkerServiceImpl::GetAttemptLog(grpc::ServerContext*,
+                                              const GetAttemptLogRequest* req,
+                                              GetAttemptLogResponse* resp) {
+  absl::StatusOr<GetAttemptLogResponse> log = worker_->GetAttemptLog(*req);
+  if (!log.ok()) return ToGrpcStatus(log.status());
+  *resp = *std::move(log);
+  return grpc::Status::OK;
+}
+
 }  // namespace hayloft::worker

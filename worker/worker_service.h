@@ -1,4 +1,5 @@
-// ShuffleServiceImpl: the gRPC adapter for the worker's ShuffleService.
+// The worker's gRPC adapters: ShuffleService (reducers fetch map output) and
+// WorkerService (the jobtracker reads attempt logs).
 #ifndef HAYLOFT_WORKER_WORKER_SERVICE_H_
 #define HAYLOFT_WORKER_WORKER_SERVICE_H_
 
@@ -14,6 +15,17 @@ class ShuffleServiceImpl final : public ShuffleService::Service {
   explicit ShuffleServiceImpl(const Worker* worker) : worker_(worker) {}
   grpc::Status GetMapOutput(grpc::ServerContext* ctx, const GetMapOutputRequest* req,
                             grpc::ServerWriter<MapOutputChunk>* writer) override;
+
+ private:
+  const Worker* worker_;
+};
+
+// Thread-safe (stateless).
+class WorkerServiceImpl final : public WorkerService::Service {
+ public:
+  explicit WorkerServiceImpl(const Worker* worker) : worker_(worker) {}
+  grpc::Status GetAttemptLog(grpc::ServerContext*, const GetAttemptLogRequest* req,
+                             GetAttemptLogResponse* resp) override;
 
  private:
   const Worker* worker_;

@@ -9,11 +9,31 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
+#include <mutex>
 
 namespace hayloft::logging {
 namespace {
 
 std::atomic<int> g_verbosity{-1};
+
+// WARNING+ lines for RecentProblems(). A std::mutex rather than absl::Mutex: logging
+// must not depend on anything that may itself log.
+std::mutex& ProblemsMu() {
+  static auto* const kMu = new std::mutex;
+  return *kMu;
+}
+std::deque<std::string>& Problems() {
+  static auto* const kLines = new std::deque<std::string>;
+  return *kLines;
+}
+
+void KeepProblem(const std::string& line) {
+  std::lock_guard<std::mutex> lock(ProblemsMu());
+  std::deque<std::string>& lines = Problems();
+  lines.push_back(line.substr(0, line.size() - 1));  // without the newline
+  if (lines.size() > static_cast<size_t>(kRecentProblemLines)) lines.pop_front();
+}
 
 int InitialVerbosity() {
   const char* v = std::getenv("HAYLOFT_V");
@@ -40,6 +60,11 @@ int Verbosity() {
 
 void Init(const char* /*argv0*/) { Verbosity(); }
 
+std::vector<std::string> RecentProblems() {
+  std::lock_guard<std::mutex> lock(ProblemsMu());
+  return std::vector<std::string>(Problems().begin(), Problems().end());
+}
+
 LogMessage::LogMessage(const char* file, int line, Severity severity)
     : severity_(severity) {
   struct timeval tv;
@@ -61,6 +86,7 @@ LogMessage::~LogMessage() {
   // One write per line so concurrent threads do not interleave within a line.
   ssize_t unused = ::write(STDERR_FILENO, line.data(), line.size());
   (void)unused;
+  if (severity_ >= Severity::kWarning) KeepProblem(line);
   if (severity_ == Severity::kFatal) std::abort();
 }
 

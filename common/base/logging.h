@@ -7,6 +7,7 @@
 
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace hayloft::logging {
 
@@ -17,6 +18,12 @@ void SetVerbosity(int v);
 int Verbosity();
 // Sets a program name printed nowhere but kept for FATAL messages.
 void Init(const char* argv0);
+
+// The last lines (at most kRecentProblemLines) logged at WARNING or above by this
+// process, oldest first, as written to the log: what a status page shows as its
+// daemon's recent errors. Thread-safe.
+inline constexpr int kRecentProblemLines = 50;
+std::vector<std::string> RecentProblems();
 
 class LogMessage {
  public:

@@ -234,6 +234,18 @@ std::string Registry::RenderPrometheusText() const {
   return text;
 }
 
+double Registry::Value(const std::string& name, const Labels& labels) const {
+  absl::MutexLock lock(&mu_);
+  auto family = families_.find(name);
+  if (family == families_.end()) return 0;
+  auto series = family->second.series.find(RenderLabels(labels));
+  if (series == family->second.series.end()) return 0;
+  const Series& s = *series->second;
+  if (s.counter != nullptr) return s.counter->value();
+  if (s.gauge != nullptr) return s.gauge->value();
+  return 0;
+}
+
 Registry& DefaultRegistry() {
   static Registry* const kRegistry = new Registry();
   return *kRegistry;

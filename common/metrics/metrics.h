@@ -124,6 +124,10 @@ class Registry {
 
   std::string RenderPrometheusText() const;
 
+  // The current value of a registered counter or gauge series (not a callback's),
+  // or 0 if there is none yet: for status pages that show a total /metrics exports.
+  double Value(const std::string& name, const Labels& labels = {}) const;
+
  private:
   struct Series {
     Labels labels;

@@ -36,6 +36,24 @@ a { color:var(--accent); }
               border-radius:4px; }
 .bar > em { position:absolute; left:6px; top:0; font-size:11px; font-style:normal;
             line-height:16px; color:#102a43; }
+.stack { display:flex; height:22px; border-radius:4px; overflow:hidden; background:#e2e8f0; }
+.stack > span { height:100%; }
+.legend { display:flex; flex-wrap:wrap; gap:16px; margin-top:8px; font-size:12px;
+          color:var(--muted); }
+.legend i { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px;
+            vertical-align:-1px; }
+.legend b { color:var(--fg); font-weight:600; margin-left:4px; }
+.panel { background:#fff; border:1px solid var(--line); border-radius:6px; padding:12px 16px;
+         margin-bottom:14px; }
+.card .sub { color:var(--muted); font-size:12px; }
+.mono { font-family:ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:12.5px; }
+.chip { display:inline-block; background:#edf2f7; border:1px solid var(--line); border-radius:10px;
+        padding:0 8px; margin:1px 4px 1px 0; font-size:12px; white-space:nowrap; }
+.chip .where { color:var(--muted); margin-left:6px; }
+.card a { text-decoration:none; }
+.btn { display:inline-block; background:var(--accent); color:#fff; border-radius:4px;
+       padding:4px 12px; text-decoration:none; font-weight:600; }
+.btn:hover { filter:brightness(1.1); }
 .state-ok, .state-SUCCEEDED, .state-live, .state-In\ Service { color:var(--ok); font-weight:600; }
 .state-bad, .state-FAILED, .state-KILLED, .state-dead { color:var(--bad); font-weight:600; }
 .state-warn, .state-decommissioning { color:var(--warn); font-weight:600; }
@@ -49,6 +67,12 @@ pre.log { background:#0f1720; color:#d6e2ee; padding:12px; border-radius:6px; ov
         margin-bottom:10px; }
 .crumbs a { margin-right:4px; }
 )css";
+
+// A hay bale, inline: the browser asks for no /favicon.ico.
+constexpr char kFavicon[] =
+    "<link rel=\"icon\" href=\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' "
+    "viewBox='0 0 16 16'><rect width='16' height='16' rx='3' fill='%231f2d3d'/>"
+    "<path d='M3 5h10M3 8h10M3 11h10' stroke='%23e2b04a' stroke-width='1.7'/></svg>\">";
 
 // The page script library. Every string reaches the DOM through textContent.
 constexpr char kLibrary[] = R"js(
@@ -100,6 +124,24 @@ const hl = {
     if (color) fillEl.style.background = color;
     return hl.el('div', {class: 'bar', title: label || hl.pct(f)}, fillEl,
                  hl.el('em', {}, label || hl.pct(f)));
+  },
+  // A bar split between parts [{value, label, color}] in proportion to their values,
+  // with a legend ("label value" per part; fmt formats the values).
+  stack(parts, fmt) {
+    const f = fmt || String;
+    const total = parts.reduce((t, p) => t + Math.max(0, Number(p.value) || 0), 0);
+    const bar = hl.el('div', {class: 'stack'}, parts.map(p => {
+      const s = hl.el('span', {title: p.label + ': ' + f(p.value)});
+      s.style.width = (total > 0 ? 100 * Math.max(0, Number(p.value) || 0) / total : 0) + '%';
+      s.style.background = p.color;
+      return s;
+    }));
+    const legend = hl.el('div', {class: 'legend'}, parts.map(p => {
+      const swatch = hl.el('i');
+      swatch.style.background = p.color;
+      return hl.el('span', {}, swatch, p.label, hl.el('b', {}, f(p.value)));
+    }));
+    return hl.el('div', {}, bar, legend);
   },
   time(ms) { return ms ? new Date(Number(ms)).toLocaleString() : '-'; },
   dur(ms) {
@@ -165,7 +207,7 @@ std::string RenderPage(const PageOptions& page) {
   return absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>", HtmlEscape(page.title), " - Hayloft</title><style>", kStyle,
+      "<title>", HtmlEscape(page.title), " - Hayloft</title>", kFavicon, "<style>", kStyle,
       "</style></head><body><header><span class=\"brand\">Hayloft</span>"
       "<span class=\"daemon\">", HtmlEscape(page.daemon), "</span><nav>", nav,
       "</nav></header><main><div id=\"hl-error\"></div><h1>", HtmlEscape(page.title), "</h1>",

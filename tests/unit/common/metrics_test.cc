@@ -21,6 +21,16 @@ TEST(MetricsTest, CounterRendersHelpTypeAndLabelledSamples) {
             "dfs_bytes_written_total{volume=\"/d2\"} 1\n");
 }
 
+TEST(MetricsTest, ValueReadsRegisteredSeries) {
+  Registry r;
+  r.GetCounter("reads_total", "Reads.", {{"kind", "a"}})->Increment(4);
+  r.GetGauge("queue_length", "Queue.")->Set(7);
+  EXPECT_EQ(r.Value("reads_total", {{"kind", "a"}}), 4);
+  EXPECT_EQ(r.Value("reads_total", {{"kind", "b"}}), 0);
+  EXPECT_EQ(r.Value("queue_length"), 7);
+  EXPECT_EQ(r.Value("never_registered_total"), 0);
+}
+
 TEST(MetricsTest, CounterIgnoresNegativeIncrements) {
   Registry r;
   Counter* c = r.GetCounter("x_total", "x");

@@ -100,6 +100,23 @@ TEST_F(BlockScannerTest, FindsACorruptReplicaAndReportsItOnce) {
   EXPECT_EQ(reported(), (std::vector<uint64_t>{3, 3}));
 }
 
+TEST_F(BlockScannerTest, ProgressSaysWhatEachVolumeVerified) {
+  for (uint64_t id = 1; id <= 4; ++id) WriteFinalized(id, 3000);  // 1, 3 on volume 0
+  Corrupt(3, 0);
+  MakeScanner(int64_t{1} << 30, absl::Hours(1));
+  ASSERT_EQ(scanner_->GetProgress().size(), 2u);
+  EXPECT_FALSE(scanner_->GetProgress()[0].scanning);
+  scanner_->ScanVolume(0);
+  ScanProgress p = scanner_->GetProgress()[0];
+  EXPECT_FALSE(p.scanning);
+  EXPECT_EQ(p.pass_replicas, 2);
+  EXPECT_EQ(p.pass_replicas_done, 2);
+  EXPECT_EQ(p.pass_bytes_verified, 3000);  // the corrupt one is not counted
+  EXPECT_EQ(p.corrupt_found, 1);
+  EXPECT_NE(p.last_pass_finished, absl::InfinitePast());
+  EXPECT_EQ(scanner_->GetProgress()[1].pass_replicas, 0) << "volume 1 not scanned yet";
+}
+
 TEST_F(BlockScannerTest, ThreadsScanEveryVolumeEveryPeriod) {
   WriteFinalized(1, 1000);
   WriteFinalized(2, 1000);

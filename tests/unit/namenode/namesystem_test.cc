@@ -420,6 +420,40 @@ TEST_F(NamesystemBlocksTest, BlocksWithFewestLiveReplicasAreReplicatedFirst) {
   EXPECT_TRUE(scheduled.count(one.block_id())) << "the block with one replica left goes first";
 }
 
+TEST_F(NamesystemBlocksTest, SummaryCountsDatanodesBlocksAndSafeMode) {
+  Register("dn1", "127.0.1.1");
+  Register("dn2", "127.0.1.2");
+  WriteOneBlockFile({"dn1"}, "/under", 2);
+  WriteOneBlockFile({"dn1", "dn2"}, "/fine", 2);
+  NamesystemSummary s = ns_->GetSummary();
+  EXPECT_EQ(s.live_datanodes, 2);
+  EXPECT_EQ(s.dead_datanodes, 0);
+  EXPECT_EQ(s.stats.total_files(), 2);
+  EXPECT_EQ(s.stats.total_blocks(), 2);
+  EXPECT_EQ(s.stats.under_replicated_blocks(), 1);
+  EXPECT_EQ(s.stats.capacity_bytes(), 2ll << 40);
+  EXPECT_TRUE(s.safe_mode_status.empty());
+  EXPECT_EQ(s.started_at, ns_->started_at());
+  SetSafeModeRequest enter;
+  enter.set_action(SetSafeModeRequest::ENTER);
+  ns_->SetSafeMode(enter);
+  EXPECT_THAT(ns_->GetSummary().safe_mode_status, HasSubstr("turned on manually"));
+}
+
+TEST_F(NamesystemBlocksTest, FileBlocksListEveryBlockWithItsReplicas) {
+  Register("dn1", "127.0.1.1");
+  Register("dn2", "127.0.1.2");
+  Block b = WriteOneBlockFile({"dn1", "dn2"}, "/d/f");
+  ASSERT_OK_AND_ASSIGN(FsckFile f, ns_->GetFileBlocks("/d/f"));
+  EXPECT_EQ(f.status().path(), "/d/f");
+  ASSERT_EQ(f.blocks_size(), 1);
+  EXPECT_EQ(f.blocks(0).block().block_id(), b.block_id());
+  EXPECT_EQ(f.blocks(0).locations_size(), 2);
+  EXPECT_THAT(ns_->GetFileBlocks("/d").status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(ns_->GetFileBlocks("/nope").status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(ns_->GetFileBlocks("x").status(), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST_F(NamesystemBlocksTest, IdleRbwLeftoversOfClosedFilesAreDeleted) {
   Register("dn1", "127.0.1.1");
   Register("dn2", "127.0.1.2");

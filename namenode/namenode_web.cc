@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/base/logging.h"
 #include "common/base/status_macros.h"
 #include "namenode/namenode_web_scripts.h"
 
@@ -171,8 +172,19 @@ nlohmann::json NamenodeWeb::OverviewJson() {
           {"racks", s.num_racks}};
 }
 
+// The operator's view: a request with no user is the superuser's.
+GetDatanodeReportResponse NamenodeWeb::DatanodeReport() {
+  absl::StatusOr<GetDatanodeReportResponse> report =
+      namesystem_->GetDatanodeReport(GetDatanodeReportRequest());
+  if (!report.ok()) {
+    LOG(WARNING) << "datanode report for the status page failed: " << report.status();
+    return {};
+  }
+  return *std::move(report);
+}
+
 nlohmann::json NamenodeWeb::DatanodesJson() {
-  const GetDatanodeReportResponse report = namesystem_->GetDatanodeReport();
+  const GetDatanodeReportResponse report = DatanodeReport();
   nlohmann::json nodes = nlohmann::json::array();
   for (const DatanodeInfo& d : report.datanodes()) {
     nodes.push_back(DatanodeJson(d));
@@ -181,7 +193,7 @@ nlohmann::json NamenodeWeb::DatanodesJson() {
 }
 
 nlohmann::json NamenodeWeb::RacksJson() {
-  const GetDatanodeReportResponse report = namesystem_->GetDatanodeReport();
+  const GetDatanodeReportResponse report = DatanodeReport();
   std::map<std::string, nlohmann::json> racks;  // sorted by rack name
   for (const DatanodeInfo& d : report.datanodes()) {
     nlohmann::json& nodes = racks[d.rack()];

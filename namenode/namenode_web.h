@@ -41,6 +41,7 @@ class NamenodeWeb {
   void Register(httplib::Server& server);
 
   nlohmann::json OverviewJson();
+  GetDatanodeReportResponse DatanodeReport();
   nlohmann::json DatanodesJson();
   nlohmann::json RacksJson();
   // A directory's entries after `after` (paged), or a file with its blocks.

@@ -621,11 +621,13 @@ absl::Status Namesystem::FsckWalkLocked(const PermissionChecker& pc, Inode* inod
 }
 
 absl::StatusOr<FsckFile> Namesystem::GetFileBlocks(const std::string& path) {
+  // The status pages are the operator's view: no user, no permission checks.
+  const PermissionChecker superuser = CheckerFor(RequestHeader());
   absl::ReaderMutexLock lock(&mu_);
   HL_ASSIGN_OR_RETURN(Inode * inode, ResolveLocked(path));
   if (inode->is_dir()) return absl::FailedPreconditionError(absl::StrCat(path, " is a directory"));
   FsckResponse one;
-  FsckWalkLocked(inode, path, &one);
+  HL_RETURN_IF_ERROR(FsckWalkLocked(superuser, inode, path, &one));
   return std::move(*one.mutable_files(0));
 }
 

@@ -1,12 +1,16 @@
-// MD5 (RFC 1321), for HDFS's MD5-of-MD5-of-CRC file checksums. Not for security.
+// MD5, for HDFS's MD5-of-MD5-of-CRC file checksums (not for security), computed by
+// OpenSSL's EVP interface.
 #ifndef HAYLOFT_COMMON_BASE_MD5_H_
 #define HAYLOFT_COMMON_BASE_MD5_H_
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
+
+struct evp_md_ctx_st;
 
 namespace hayloft {
 
@@ -16,6 +20,10 @@ class Md5 {
   using Digest = std::array<uint8_t, 16>;
 
   Md5();
+  ~Md5();
+  Md5(const Md5&) = delete;
+  Md5& operator=(const Md5&) = delete;
+
   void Update(absl::string_view data);
   // Ends the message; the object must not be updated afterwards.
   Digest Finish();
@@ -27,12 +35,7 @@ class Md5 {
   static std::string Hex(absl::string_view bytes);
 
  private:
-  void Block(const uint8_t* p);
-
-  uint32_t state_[4];
-  uint64_t length_ = 0;  // bytes so far
-  uint8_t buffer_[64];
-  size_t buffered_ = 0;
+  evp_md_ctx_st* ctx_;
 };
 
 }  // namespace hayloft

@@ -436,7 +436,7 @@ TEST_F(NamesystemBlocksTest, SummaryCountsDatanodesBlocksAndSafeMode) {
   EXPECT_EQ(s.started_at, ns_->started_at());
   SetSafeModeRequest enter;
   enter.set_action(SetSafeModeRequest::ENTER);
-  ns_->SetSafeMode(enter);
+  ASSERT_OK(ns_->SetSafeMode(enter).status());
   EXPECT_THAT(ns_->GetSummary().safe_mode_status, HasSubstr("turned on manually"));
 }
 

@@ -98,6 +98,7 @@ class DfsClientImpl final : public DfsClient {
     req.set_replication(o.replication != 0 ? o.replication : options_.replication);
     req.set_block_size(o.block_size != 0 ? o.block_size : options_.block_size);
     req.set_permission(o.permission);
+    req.set_exact_permission(o.exact_permission);
     HL_ASSIGN_OR_RETURN(CreateResponse resp, namenode_.Call(&Stub::Create, req, false));
     StartLeaseRenewer();
     OutputStreamContext ctx{&namenode_, &channels_, &options_, client_name_, path,

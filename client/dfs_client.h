@@ -47,6 +47,8 @@ struct CreateOptions {
   uint32_t replication = 0;   // 0: client default, then namenode default
   uint64_t block_size = 0;    // 0: client default, then namenode default
   uint32_t permission = 0;    // 0: default (0644 after umask)
+  // Use `permission` as given (0 included) without the umask, as WebHDFS does.
+  bool exact_permission = false;
 };
 
 // A file's checksum as Hadoop's FileChecksum carries it (see client/file_checksum.h

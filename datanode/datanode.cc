@@ -177,6 +177,10 @@ absl::Status Datanode::StartServer() {
                             .port_file = options_.http_port_file});
   pages_ = std::make_unique<DatanodeWeb>(DatanodeWebOptions{.version = HAYLOFT_VERSION}, this);
   pages_->Register(web_->server());
+  webhdfs_ = std::make_unique<DatanodeWebHdfs>(
+      DatanodeWebHdfsOptions{.host = options_.advertised_host,
+                             .rpc_timeout = options_.namenode_rpc_timeout});
+  webhdfs_->Register(web_->server());
   HL_RETURN_IF_ERROR(Annotate(web_->Start(), "check dfs.datanode.http.address"));
   id_.set_http_port(web_->port());
   ready_.store(true);

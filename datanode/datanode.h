@@ -28,6 +28,7 @@
 #include "datanode/block_receiver.h"
 #include "datanode/block_scanner.h"
 #include "datanode/block_store.h"
+#include "datanode/datanode_webhdfs.h"
 #include "datanode/datanode_options.h"
 #include "proto/datanode.pb.h"
 
@@ -131,6 +132,7 @@ class Datanode {
   std::unique_ptr<DatanodeServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<DatanodeWeb> pages_;
+  std::unique_ptr<DatanodeWebHdfs> webhdfs_;  // outlives web_, which calls it
   std::unique_ptr<web::WebServer> web_;  // status page, /metrics
 
   // Set once Init() has filled in address_ and id_; calls arriving before are refused.

@@ -59,6 +59,10 @@ absl::Status Namenode::Start() {
   web_ = std::make_unique<web::WebServer>(
       web::WebServerOptions{.address = options_.http_address,
                             .port_file = options_.http_port_file});
+  webhdfs_ = std::make_unique<NamenodeWebHdfs>(
+      namesystem_.get(), NamenodeWebHdfsOptions{.rpc_address = hp.ToString(),
+                                                .default_replication = options_.default_replication});
+  webhdfs_->Register(web_->server());
   pages_ = std::make_unique<NamenodeWeb>(
       NamenodeWebOptions{.rpc_address = hp.ToString(), .version = HAYLOFT_VERSION},
       namesystem_.get());

@@ -17,6 +17,7 @@
 #include "namenode/namenode_options.h"
 #include "namenode/namenode_service.h"
 #include "namenode/namenode_web.h"
+#include "namenode/namenode_webhdfs.h"
 #include "namenode/namesystem.h"
 #include "namenode/trash_emptier.h"
 
@@ -49,6 +50,7 @@ class Namenode {
   DatanodeRpc datanode_rpc_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<NamenodeWeb> pages_;
+  std::unique_ptr<NamenodeWebHdfs> webhdfs_;  // outlives web_, which calls it
   std::unique_ptr<web::WebServer> web_;  // status pages, /metrics
   // Read namesystem_, so destroyed before it.
   std::vector<metrics::Registry::CallbackHandle> metric_callbacks_;

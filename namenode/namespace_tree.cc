@@ -213,7 +213,15 @@ absl::Status NamespaceTree::Mkdirs(const std::string& path, const InodeRecord& p
       return absl::NotFoundError(
           absl::StrCat("Parent directory doesn't exist: ", path::Parent(path)));
     }
-    cur = AddChild(cur, comps[i], proto_dir, batch);
+    if (i + 1 < comps.size()) {
+      // As HDFS (addImplicitUwx): a parent made on the way gets u+wx, so its owner
+      // can create in it whatever mode the last component asked for.
+      InodeRecord parent = proto_dir;
+      parent.set_permission(parent.permission() | 0300);
+      cur = AddChild(cur, comps[i], parent, batch);
+    } else {
+      cur = AddChild(cur, comps[i], proto_dir, batch);
+    }
   }
   return absl::OkStatus();
 }

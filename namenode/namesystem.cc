@@ -64,11 +64,15 @@ absl::StatusOr<Inode*> Namesystem::ResolveLocked(const std::string& path) {
 }
 
 InodeRecord Namesystem::NewRecordLocked(bool is_dir, const std::string& user,
-                                        uint32_t permission) {
+                                        uint32_t permission, bool exact_permission) {
   InodeRecord r;
   r.set_is_dir(is_dir);
-  uint32_t mode = permission != 0 ? permission : (is_dir ? 0777 : 0666);
-  r.set_permission(mode & ~kUmask & 07777);
+  if (exact_permission) {
+    r.set_permission(permission & 07777);
+  } else {
+    uint32_t mode = permission != 0 ? permission : (is_dir ? 0777 : 0666);
+    r.set_permission(mode & ~kUmask & 07777);
+  }
   r.set_owner(user);  // the group comes from the parent directory (AddChild)
   int64_t now = absl::ToUnixMillis(absl::Now());
   r.set_mtime_ms(now);
@@ -148,8 +152,8 @@ absl::Status Namesystem::Mkdirs(const MkdirsRequest& req) {
     HL_RETURN_IF_ERROR(CheckNotInSafeModeLocked(absl::StrCat("Cannot create directory ", req.path())));
     HL_RETURN_IF_ERROR(pc.Check(tree_, iip, {.ancestor = FsAction::kWrite}));
     leveldb::WriteBatch batch;
-    HL_RETURN_IF_ERROR(tree_.Mkdirs(req.path(), NewRecordLocked(true, pc.user(), req.permission()),
-                                    req.create_parent(), &batch));
+    InodeRecord dir = NewRecordLocked(true, pc.user(), req.permission(), req.exact_permission());
+    HL_RETURN_IF_ERROR(tree_.Mkdirs(req.path(), dir, req.create_parent(), &batch));
     seq = AppendLocked(std::move(batch));
   }
   return Commit(seq);
@@ -221,7 +225,7 @@ absl::StatusOr<CreateResponse> Namesystem::Create(const CreateRequest& req) {
       return absl::FailedPreconditionError(
           absl::StrCat("Parent path is not a directory: ", parent_path));
     }
-    InodeRecord record = NewRecordLocked(false, user, req.permission());
+    InodeRecord record = NewRecordLocked(false, user, req.permission(), req.exact_permission());
     record.set_replication(replication);
     record.set_block_size(block_size);
     record.set_under_construction(true);

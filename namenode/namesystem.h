@@ -174,7 +174,9 @@ class Namesystem {
   absl::Status FsckWalkLocked(const PermissionChecker& pc, Inode* inode,
                               const std::string& path, FsckResponse* out)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  InodeRecord NewRecordLocked(bool is_dir, const std::string& user, uint32_t permission)
+  // `permission` 0 means the default; both get the umask unless `exact_permission`.
+  InodeRecord NewRecordLocked(bool is_dir, const std::string& user, uint32_t permission,
+                              bool exact_permission = false)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   // Safe mode (namesystem_admin.cc).

@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
   libssl-dev zlib1g-dev
   python3 procps iproute2 curl
+  socat iperf3  # bench/run.sh: the loopback TCP baselines
 )
 
 missing=()

@@ -250,10 +250,12 @@ bench_dfs_write() {
   local dd_s=() r1_s=() r3_s=() i
   hl fs -mkdir -p /bench/write /bench/data
   for i in $(seq "$REPS"); do
+    # Each timed write starts with no dirty pages left over from the one before.
+    sync
     timed dd if="$WORK/data/file" of="$WORK/dd.out" bs=1M conv=fsync status=none
-    dd_s+=("$ELAPSED"); rm -f "$WORK/dd.out"
+    dd_s+=("$ELAPSED"); rm -f "$WORK/dd.out"; sync
     timed hl fs -D dfs.replication=1 -put -f "$WORK/data/file" /bench/write/r1
-    r1_s+=("$ELAPSED")
+    r1_s+=("$ELAPSED"); sync
     timed hl fs -D dfs.replication=3 -put -f "$WORK/data/file" /bench/write/r3
     r3_s+=("$ELAPSED")
     log "write rep $i: dd ${dd_s[-1]} s, replication 1 ${r1_s[-1]} s, replication 3 ${r3_s[-1]} s"
@@ -280,18 +282,24 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# wait_listening PORT: until something listens on 127.0.0.1:PORT (at most ~4 s).
+wait_listening() {
+  local _
+  for _ in $(seq 200); do
+    [ -n "$(ss -Hltn "sport = :$1")" ] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
 # socat_copy: the file through one loopback TCP connection into /dev/null. The
 # receiver listens before the clock starts; the copy ends when the receiver has
-# read everything and exited.
+# read everything and exited. Sets ELAPSED.
 socat_copy() {
   local port; port=$(free_port)
   socat -u -b 131072 "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" OPEN:/dev/null &
   local server=$!
-  local _
-  for _ in $(seq 100); do
-    [ -n "$(ss -Hltn "sport = :$port")" ] && break
-    sleep 0.02
-  done
+  wait_listening "$port" || die "socat did not listen on port $port"
   local t0; t0=$(now)
   socat -u -b 131072 "FILE:$WORK/data/file" "TCP:127.0.0.1:$port"
   wait "$server"
@@ -330,17 +338,18 @@ bench_dfs_read() {
   write_json dfs_read "$WORK/dfs_read.details.json"
 }
 
-# iperf3's loopback rate in MB/s, moving as many bytes as the file holds.
+# iperf3's loopback rate in MB/s, memory to memory, as many bytes as the file
+# holds (0 if iperf3 failed: it is a reference figure only).
 iperf3_rate() {
   local port; port=$(free_port)
   iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
   local server=$!
-  local out="" _
-  for _ in $(seq 50); do
-    out=$(iperf3 -c 127.0.0.1 -p "$port" -n "$FILE_BYTES" -J 2>/dev/null) && break
-    sleep 0.1
-  done
-  wait "$server" || true
+  local out=""
+  if wait_listening "$port"; then
+    out=$(timeout 120 iperf3 -c 127.0.0.1 -p "$port" -n "$FILE_BYTES" -J 2>/dev/null) || out=""
+  fi
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
   printf '%s' "$out" | python3 -c \
     'import json,sys; print("%.1f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))' \
     2>/dev/null || echo 0
@@ -362,7 +371,7 @@ def rate(op, threads):
     return next((p["ops_per_sec"] for p in phases if p["op"] == op and p["threads"] == threads), 0)
 best = max((p for p in phases if p["op"] == "create"), key=lambda p: p["ops_per_sec"])
 print("getFileInfo, 16 threads\tops/s\t%.0f\tabs-min\t30000" % rate("getfileinfo", 16))
-print("create+close (durable), best of %d threads\tops/s\t%.0f\tabs-min\t5000"
+print("create+close (durable), best thread count (%d)\tops/s\t%.0f\tabs-min\t5000"
       % (best["threads"], best["ops_per_sec"]))
 print("mkdir (durable), 16 threads\tops/s\t%.0f\tinfo\t-" % rate("mkdir", 16))
 print("listStatus 1000 entries, 16 threads\tops/s\t%.0f\tinfo\t-" % rate("liststatus", 16))
@@ -447,7 +456,7 @@ bench_terasort() {
   want=$(md5sum <"$WORK/sorted" | cut -d' ' -f1)
   got=$(for f in $(part_files /bench/ts/out); do hl fs -cat "$f"; done | md5sum | cut -d' ' -f1)
   [ "$want" = "$got" ] || die "TeraSort output differs from GNU sort's (md5 $got, want $want)"
-  row terasort "TeraSort, $((SORT_RECORDS * 100 / MiB)) MiB, output replication 1 (wall time)" s \
+  row terasort "TeraSort, $SORT_RECORDS records ($((SORT_RECORDS * 100 / 1000000)) MB), output replication 1 (wall time)" s \
       "$hay_s" "$base_s" "LC_ALL=C sort --parallel=2" lower 2.0
   printf '{"records": %s, "reduces": %s, "output_replication": 1, "output_verified": true}\n' \
     "$SORT_RECORDS" "$REDUCES" >"$WORK/terasort.details.json"
@@ -493,7 +502,15 @@ print_table() {
     echo
     echo "| benchmark | figure | Hayloft | baseline | ratio | target | met |"
     echo "|---|---|---:|---:|---:|---|---|"
-    printf '%s' "$ROWS" | awk -F'\t' '{
+    printf '%s' "$ROWS" | awk -F'\t' '
+    function fmt(v) {
+      if (v == "-") return v
+      if (v >= 100) return sprintf("%.0f", v)
+      if (v >= 10) return sprintf("%.1f", v)
+      return sprintf("%.2f", v)
+    }
+    {
+      $4 = fmt($4); $5 = fmt($5); $7 = fmt($7)
       t = "-"
       if ($8 == "higher") t = "ratio >= " $9; else if ($8 == "lower") t = "ratio <= " $9
       else if ($8 == "abs-min") t = ">= " $9 " " $3; else if ($8 == "abs-max") t = "<= " $9 " " $3

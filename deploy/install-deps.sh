@@ -13,6 +13,7 @@ PACKAGES=(
   nlohmann-json3-dev
   chromium
   prometheus
+  socat iperf3  # bench/run.sh: the loopback TCP baselines
 )
 
 # Node.js + npm run the browser and WebHDFS-client tests (tests/web). Machines that

@@ -65,6 +65,7 @@ class MapOutputCollector {
     std::vector<SegmentIndexEntry> index;
   };
 
+  std::vector<uint32_t> SortedOrder(const char* base) const;
   absl::Status SortAndSpill();
   // Writes one partition's sorted records (combined if there is a combiner).
   absl::Status WritePartition(RecordStream& sorted, SegmentFileWriter& out);

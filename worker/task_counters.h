@@ -6,7 +6,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "proto/jobtracker.pb.h"
 
@@ -18,21 +17,29 @@ inline constexpr char kFsGroup[] = "File System Counters";
 // Not thread-safe; owned by the task runner.
 class TaskCounters {
  public:
+  // Called several times per record: finds an existing counter without building
+  // a string (the names are string literals at most call sites).
   void Increment(std::string_view group, std::string_view name, int64_t amount = 1) {
-    auto key = std::make_pair(std::string(group), std::string(name));
-    values_[std::move(key)] += amount;
+    auto g = groups_.find(group);
+    if (g == groups_.end()) g = groups_.emplace(std::string(group), Names()).first;
+    auto n = g->second.find(name);
+    if (n == g->second.end()) n = g->second.emplace(std::string(name), 0).first;
+    n->second += amount;
   }
   void AddTo(google::protobuf::RepeatedPtrField<Counter>* out) const {
-    for (const auto& [k, v] : values_) {
-      Counter* c = out->Add();
-      c->set_group(k.first);
-      c->set_name(k.second);
-      c->set_value(v);
+    for (const auto& [group, names] : groups_) {
+      for (const auto& [name, value] : names) {
+        Counter* c = out->Add();
+        c->set_group(group);
+        c->set_name(name);
+        c->set_value(value);
+      }
     }
   }
 
  private:
-  std::map<std::pair<std::string, std::string>, int64_t> values_;
+  using Names = std::map<std::string, int64_t, std::less<>>;
+  std::map<std::string, Names, std::less<>> groups_;
 };
 
 }  // namespace hayloft::worker

@@ -16,7 +16,8 @@ enum class Severity { kInfo = 0, kWarning = 1, kError = 2, kFatal = 3 };
 // Sets the verbosity used by VLOG(n); default 0 (from HAYLOFT_V if set).
 void SetVerbosity(int v);
 int Verbosity();
-// Sets a program name printed nowhere but kept for FATAL messages.
+// Sets a program name printed nowhere but kept for FATAL messages, and in NDEBUG
+// builds turns off Abseil's per-lock deadlock detection. Every main calls it first.
 void Init(const char* argv0);
 
 // The last lines (at most kRecentProblemLines) logged at WARNING or above by this

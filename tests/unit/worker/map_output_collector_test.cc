@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -102,6 +103,33 @@ TEST_P(MapOutputCollectorTest, SpillsAndMergesIntoSortedPartitions) {
 }
 
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutCombiner, MapOutputCollectorTest, ::testing::Bool());
+
+// Keys that differ only past their 8th byte, keys that are prefixes of others,
+// NUL and 0xff bytes: the spill comes out in memcmp order, and records with equal
+// keys keep the order they were emitted in, in one spill and across many.
+TEST(MapOutputCollector, SortsBytewiseAndKeepsEmitOrderOfEqualKeys) {
+  const std::vector<std::string> keys = {
+      "", std::string("\0", 1), std::string("a\0", 2), "a", "ab", "abcdefgh", "abcdefghi",
+      "abcdefgh\xff", std::string("abcdefgh\0", 9), "abcdefghij", "abcdefgz", "\xff",
+      "\xff\xff\xff\xff\xff\xff\xff\xff\xff", "b", "zzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzzy"};
+  for (int64_t buffer : {int64_t{1} << 20, int64_t{512}}) {
+    ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create("collector"));
+    TaskCounters counters;
+    MapOutputCollector collector({.dir = dir.path(), .num_partitions = 1, .buffer_bytes = buffer},
+                                 &counters);
+    Records emitted;
+    std::mt19937 rng(11);
+    for (int i = 0; i < 2000; ++i) {
+      emitted.emplace_back(keys[rng() % keys.size()], absl::StrCat(i));
+      ASSERT_OK(collector.Collect(0, emitted.back().first, emitted.back().second));
+    }
+    ASSERT_OK(collector.Finish());
+    Records want = emitted;
+    std::stable_sort(want.begin(), want.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    EXPECT_EQ(ReadPartition(dir.path(), 0), want) << "buffer " << buffer;
+  }
+}
 
 TEST(MapOutputCollector, RejectsIllegalPartition) {
   ASSERT_OK_AND_ASSIGN(testing::TempDir dir, testing::TempDir::Create("collector"));

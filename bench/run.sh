@@ -203,7 +203,7 @@ for line in sys.stdin.read().splitlines():
     rows.append({"figure": f[1], "unit": f[2], "hayloft": num(f[3]), "baseline": num(f[4]),
                  "baseline_name": f[5], "ratio": num(f[6]), "target_kind": f[7],
                  "target": num(f[8]), "meets_target": {"yes": True, "NO": False}.get(f[9])})
-out = {"benchmark": bench, "quick": quick == "1", "commit": commit, "build_dir": build,
+out = {"benchmark": bench, "quick": quick == "1", "script_commit": commit, "build_dir": build,
        "load_avg_before": load_before, "load_avg_after": load_after, "rows": rows}
 if extra:
     with open(extra) as e:
@@ -497,7 +497,8 @@ print_table() {
   local md="$RESULTS_DIR/summary.md"
   mkdir -p "$RESULTS_DIR"
   {
-    echo "Hayloft benchmarks, $( [ "$QUICK" = 1 ] && echo "--quick" || echo "full size"), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), $(nproc) cores"
+    echo "Hayloft benchmarks, $( [ "$QUICK" = 1 ] && echo "--quick" || echo "full size"), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
+    echo "run.sh at commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo -), binaries from $BUILD_DIR"
     echo "Load average at start $START_LOAD, at end $(load_avg)"
     echo
     echo "| benchmark | figure | Hayloft | baseline | ratio | target | met |"

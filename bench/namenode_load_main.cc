@@ -34,7 +34,8 @@ double Ms(absl::Duration d) { return absl::ToDoubleMilliseconds(d); }
 int RunForThreads(int threads, bool& any_error) {
   hayloft::bench::NamenodeLoadOptions o;
   o.client.namenode_address = absl::GetFlag(FLAGS_namenode);
-  o.client.user = "bench";
+  // The user who started the cluster (HAYLOFT_USER or the OS user), as the shell steps
+  // of run.sh that make the directories: the DFS checks permissions.
   o.threads = threads;
   o.clients = absl::GetFlag(FLAGS_clients);
   o.base_dir = absl::StrCat(absl::GetFlag(FLAGS_base_dir), "/t", threads);

@@ -69,7 +69,9 @@ TEST(FailureTest, DeadDatanodeIsReReplicatedAroundAndTrimmedWhenItReturns) {
   ASSERT_OK_AND_ASSIGN(auto client, cluster.NewDfsClient());
   std::string data = RandomBytes(6 << 20, 1);
   ASSERT_OK(client->WriteFile("/f", data));
-  ASSERT_TRUE(BlocksHealthy(client.get(), "/f", 3));
+  // The replicas' block reports may trail the client's close by a heartbeat.
+  ASSERT_TRUE(testing::WaitFor([&] { return BlocksHealthy(client.get(), "/f", 3); },
+                               absl::Seconds(30)));
   ASSERT_OK(cluster.KillDatanode(2));
   ASSERT_OK(cluster.WaitForLiveDatanodes(3));
   EXPECT_TRUE(testing::WaitFor([&] { return BlocksHealthy(client.get(), "/f", 3, "127.0.1.2"); },

@@ -74,9 +74,7 @@ constexpr absl::string_view kOwnedKeys[] = {
     "dfs.datanode.address",   "dfs.datanode.data.dir",    "net.topology.table.file.name",
     "hayloft.port.file",      "mapreduce.jobtracker.address",
     "mapreduce.worker.address", "mapreduce.cluster.local.dir",
-    "hayloft.worker.address",   "hayloft.worker.local.dir", "hayloft.http.port.file",
-    "dfs.namenode.http-address", "dfs.datanode.http.address", "mapreduce.jobtracker.http.address",
-    "mapreduce.tasktracker.http.address"};
+    "hayloft.worker.address",   "hayloft.worker.local.dir", "hayloft.http.port.file"};
 
 // Each role's HTTP address key and default port (DESIGN: 9870, 9864, 8088, 8042).
 struct HttpSetting {
@@ -318,15 +316,6 @@ void InitSettings(Cluster& c, const ClusterFlags& flags, const Configuration& co
     c.settings.Set(absl::StrCat("hayloft.cluster.worker.", i, ".address"),
                    absl::StrCat(LocalClusterHost(i), ":", worker_port));
   }
-  // HTTP: each daemon's host with the role's port from the generic options.
-  const auto daemons = c.settings.values();  // copied: the loop adds keys
-  for (const auto& [key, rpc_address] : daemons) {
-    if (!absl::StartsWith(key, "hayloft.cluster.") || !absl::EndsWith(key, ".address")) continue;
-    std::vector<std::string> parts = absl::StrSplit(key, '.');  // hayloft.cluster.ROLE.I.address
-    if (parts.size() != 5) continue;
-    c.settings.Set(absl::StrCat("hayloft.cluster.", parts[2], ".", parts[3], ".http.address"),
-                   DefaultHttpAddress(conf, parts[2], rpc_address));
-  }
 }
 
 absl::Status CheckFlag(const Cluster& c, absl::string_view flag, std::optional<int> wanted,
@@ -356,7 +345,9 @@ absl::Status LoadSettings(Cluster& c, const ClusterFlags& flags) {
   return CheckFlag(c, "--workers", flags.workers, c.workers);
 }
 
-absl::Status BuildDaemons(Cluster& c) {
+// `conf`: this call's generic options, which pick the HTTP port of a daemon the
+// cluster has no HTTP address for yet (a new cluster, or one made before HTTP).
+absl::Status BuildDaemons(Cluster& c, const Configuration& conf) {
   auto add = [&](absl::string_view role, int index) -> absl::Status {
     Daemon d;
     d.role = std::string(role);
@@ -367,9 +358,9 @@ absl::Status BuildDaemons(Cluster& c) {
                                               " is missing"));
     }
     d.address = *address;
-    // Clusters made before the daemons served HTTP have no HTTP address yet.
+    // A new cluster, or one made before the daemons served HTTP, has none yet.
     d.http_address = c.settings.GetString(d.http_address_key(),
-                                          DefaultHttpAddress(c.settings, d.role, d.address));
+                                          DefaultHttpAddress(conf, d.role, d.address));
     c.settings.Set(d.http_address_key(), d.http_address);
     c.daemons.push_back(std::move(d));
     return absl::OkStatus();
@@ -400,7 +391,7 @@ absl::StatusOr<Cluster> OpenCluster(const ClusterFlags& flags, const Configurati
     return absl::NotFoundError(absl::StrCat("no cluster in ", c.root,
                                             " (start one with `hayloft cluster up`)"));
   }
-  HL_RETURN_IF_ERROR(BuildDaemons(c));
+  HL_RETURN_IF_ERROR(BuildDaemons(c, conf));
   HL_RETURN_IF_ERROR(SaveSettings(c));
   return c;
 }
@@ -424,7 +415,10 @@ absl::Status UpdateDaemonConf(const Cluster& c, const Configuration& conf) {
     merged.Set("dfs.replication", absl::StrCat(std::min(c.datanodes, 3)));
   }
   for (const auto& [k, v] : conf.values()) {
-    if (std::find(std::begin(kOwnedKeys), std::end(kOwnedKeys), k) == std::end(kOwnedKeys)) {
+    const bool http_key = std::any_of(std::begin(kHttpSettings), std::end(kHttpSettings),
+                                      [&](const HttpSetting& h) { return h.key == k; });
+    if (!http_key &&
+        std::find(std::begin(kOwnedKeys), std::end(kOwnedKeys), k) == std::end(kOwnedKeys)) {
       merged.Set(k, v);
     }
   }
@@ -817,7 +811,7 @@ absl::StatusOr<bool> PrintStatus(const ClusterFlags& flags, const Configuration&
   if (!c.mapreduce && FileExists(c.Path("pids/jobtracker-0.pid"))) {
     c.mapreduce = true;
     c.daemons.clear();
-    HL_RETURN_IF_ERROR(BuildDaemons(c));
+    HL_RETURN_IF_ERROR(BuildDaemons(c, conf));
   }
   bool all_running = true;
   for (const Daemon& d : c.daemons) {

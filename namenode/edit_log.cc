@@ -32,7 +32,18 @@ absl::StatusOr<std::unique_ptr<EditLog>> EditLog::Open(const std::string& dir) {
   return std::unique_ptr<EditLog>(new EditLog(std::unique_ptr<leveldb::DB>(db)));
 }
 
-EditLog::~EditLog() = default;
+EditLog::EditLog(std::unique_ptr<leveldb::DB> db) : db_(std::move(db)) {
+  syncer_ = std::thread([this] { SyncLoop(); });
+}
+
+// Writes what is still queued, so every waiter hears back, then stops.
+EditLog::~EditLog() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  syncer_.join();
+}
 
 std::string EditLog::ChildKey(uint64_t parent_id, const std::string& name) {
   std::string key(9 + name.size(), '\0');
@@ -84,39 +95,91 @@ uint64_t EditLog::Append(leveldb::WriteBatch batch) {
 
 absl::Status EditLog::Sync(uint64_t seq) {
   absl::MutexLock lock(&mu_);
-  while (durable_seq_ < seq) {
-    if (!failure_.ok()) return failure_;
-    if (syncing_) {
-      mu_.Await(absl::Condition(
-          +[](EditLog* log) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !log->syncing_; }, this));
-      continue;
+  auto decided = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return durable_seq_ >= seq || !failure_.ok();
+  };
+  mu_.Await(absl::Condition(&decided));
+  return durable_seq_ >= seq ? absl::OkStatus() : failure_;
+}
+
+void EditLog::WhenDurable(uint64_t seq, DoneCallback done) {
+  absl::Status status;
+  {
+    absl::MutexLock lock(&mu_);
+    if (durable_seq_ < seq && failure_.ok()) {
+      waiters_.emplace_back(seq, std::move(done));
+      return;
     }
-    // Become the leader: write everything queued so far in one synced batch.
+    if (durable_seq_ < seq) status = failure_;
+  }
+  std::move(done)(std::move(status));
+}
+
+void EditLog::SyncLoop() {
+  mu_.Lock();
+  while (true) {
+    auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !pending_.empty() || stopping_;
+    };
+    mu_.Await(absl::Condition(&work));
+    if (pending_.empty()) break;
+    // Everything queued so far goes into one synced write.
     leveldb::WriteBatch merged;
-    uint64_t last = durable_seq_ + pending_.size();
     for (leveldb::WriteBatch& b : pending_) merged.Append(b);
+    const size_t count = pending_.size();
     pending_.clear();
-    syncing_ = true;
+    const uint64_t last = next_seq_ - 1;
     mu_.Unlock();
+    std::vector<std::pair<DoneCallback, absl::Status>> decided =
+        WriteAndCollect(std::move(merged), last, count);
+    for (auto& [done, status] : decided) std::move(done)(std::move(status));
+    mu_.Lock();
+  }
+  mu_.Unlock();
+}
+
+std::vector<std::pair<EditLog::DoneCallback, absl::Status>> EditLog::WriteAndCollect(
+    leveldb::WriteBatch batch, uint64_t last, size_t count) {
+  absl::Status failure;
+  {
+    absl::MutexLock lock(&mu_);
+    failure = failure_;
+  }
+  if (failure.ok()) {
     leveldb::WriteOptions options;
     options.sync = true;
     const absl::Time start = absl::Now();
-    leveldb::Status s = db_->Write(options, &merged);
+    leveldb::Status s = db_->Write(options, &batch);
     kSyncSeconds->Observe(absl::ToDoubleSeconds(absl::Now() - start));
-    kSyncedBatches->Increment(static_cast<double>(last - durable_seq_));
-    mu_.Lock();
-    syncing_ = false;
-    if (!s.ok()) {
-      failure_ = absl::InternalError(absl::StrCat(
+    if (s.ok()) {
+      kSyncedBatches->Increment(static_cast<double>(count));
+    } else {
+      failure = absl::InternalError(absl::StrCat(
           "writing the namespace store failed: ", s.ToString(),
           "; the namenode refuses further changes: fix the disk of dfs.namenode.name.dir "
           "and restart it"));
-      LOG(ERROR) << failure_.message();
-      return failure_;
+      LOG(ERROR) << failure.message();
     }
-    durable_seq_ = last;
   }
-  return absl::OkStatus();
+  std::vector<std::pair<DoneCallback, absl::Status>> decided;
+  absl::MutexLock lock(&mu_);
+  if (failure.ok()) {
+    durable_seq_ = last;
+  } else {
+    failure_ = failure;
+  }
+  std::vector<std::pair<uint64_t, DoneCallback>> still_waiting;
+  for (auto& [seq, done] : waiters_) {
+    if (seq <= durable_seq_) {
+      decided.emplace_back(std::move(done), absl::OkStatus());
+    } else if (!failure_.ok()) {
+      decided.emplace_back(std::move(done), failure_);
+    } else {
+      still_waiting.emplace_back(seq, std::move(done));
+    }
+  }
+  waiters_ = std::move(still_waiting);
+  return decided;
 }
 
 }  // namespace hayloft

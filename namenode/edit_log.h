@@ -7,10 +7,12 @@
 //   "C"                                                -> CountersRecord
 //
 // Group commit: callers Append() a batch while holding the namesystem lock, which
-// fixes the order of mutations; they then release the lock and call Sync(seq). One
-// of the waiting callers writes every pending batch as a single synced LevelDB
-// write, so many clients share one fsync and a batch is never durable before a
-// batch appended earlier.
+// fixes the order of mutations; they then release the lock and either wait in
+// Sync(seq) or ask WhenDurable(seq, done) to be called back. One syncer thread
+// writes every batch pending at that moment as a single synced LevelDB write, so
+// all the mutations that arrive during one fsync share the next one, and a batch
+// is never durable before a batch appended earlier. RPC handlers use WhenDurable
+// so that no thread sits blocked in an fsync per client.
 #ifndef HAYLOFT_NAMENODE_EDIT_LOG_H_
 #define HAYLOFT_NAMENODE_EDIT_LOG_H_
 
@@ -19,8 +21,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -52,17 +58,31 @@ class EditLog {
   // later Sync fails too: the in-memory namespace is ahead of the disk and the
   // namenode must be restarted.
   absl::Status Sync(uint64_t seq);
+  // Calls `done` once every batch up to `seq` is durable (OK) or can no longer be
+  // made so (the write error). It runs on the syncer thread, or on this one when
+  // `seq` is already decided; it must not block and must not call into EditLog.
+  using DoneCallback = absl::AnyInvocable<void(absl::Status) &&>;
+  void WhenDurable(uint64_t seq, DoneCallback done);
 
  private:
-  explicit EditLog(std::unique_ptr<leveldb::DB> db) : db_(std::move(db)) {}
+  explicit EditLog(std::unique_ptr<leveldb::DB> db);
+  void SyncLoop();
+  // Writes `batch` (`count` appended batches, sequence numbers up to `last`) and
+  // returns the callbacks that it decided.
+  std::vector<std::pair<DoneCallback, absl::Status>> WriteAndCollect(leveldb::WriteBatch batch,
+                                                                     uint64_t last, size_t count);
 
   std::unique_ptr<leveldb::DB> db_;
   absl::Mutex mu_;
   std::deque<leveldb::WriteBatch> pending_ ABSL_GUARDED_BY(mu_);
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t durable_seq_ ABSL_GUARDED_BY(mu_) = 0;
-  bool syncing_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  // Callbacks waiting for their sequence number, in the order they came (which
+  // is not always sequence order).
+  std::vector<std::pair<uint64_t, DoneCallback>> waiters_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread syncer_;
 };
 
 }  // namespace hayloft

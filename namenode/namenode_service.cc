@@ -13,123 +13,179 @@ grpc::Status Reply(absl::StatusOr<Resp> result, Resp* resp) {
   return grpc::Status::OK;
 }
 
+// Runs `handle`, which fills the response and returns the status, and finishes the
+// call: at once, or once the edits it made are durable.
+template <typename Handle>
+grpc::ServerUnaryReactor* Answer(Namesystem* ns, grpc::CallbackServerContext* ctx, Handle handle) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  grpc::Status status;
+  uint64_t seq = 0;
+  {
+    CommitDeferral deferral;
+    status = handle();
+    seq = deferral.seq();
+  }
+  if (!status.ok() || seq == 0) {
+    reactor->Finish(status);
+    return reactor;
+  }
+  ns->WhenDurable(seq, [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
+  return reactor;
+}
+
 }  // namespace
 
-grpc::Status NamenodeServiceImpl::GetFileInfo(grpc::ServerContext*,
-                                              const GetFileInfoRequest* req,
-                                              GetFileInfoResponse* resp) {
-  return Reply(ns_->GetFileInfo(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::ListStatus(grpc::ServerContext*, const ListStatusRequest* req,
-                                             ListStatusResponse* resp) {
-  return Reply(ns_->ListStatus(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::Mkdirs(grpc::ServerContext*, const MkdirsRequest* req,
-                                         MkdirsResponse*) {
-  return ToGrpcStatus(ns_->Mkdirs(*req));
-}
-grpc::Status NamenodeServiceImpl::Create(grpc::ServerContext*, const CreateRequest* req,
-                                         CreateResponse* resp) {
-  return Reply(ns_->Create(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::Append(grpc::ServerContext*, const AppendRequest* req,
-                                         AppendResponse* resp) {
-  return Reply(ns_->Append(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::AddBlock(grpc::ServerContext*, const AddBlockRequest* req,
-                                           AddBlockResponse* resp) {
-  return Reply(ns_->AddBlock(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::AbandonBlock(grpc::ServerContext*,
-                                               const AbandonBlockRequest* req,
-                                               AbandonBlockResponse*) {
-  return ToGrpcStatus(ns_->AbandonBlock(*req));
-}
-grpc::Status NamenodeServiceImpl::Complete(grpc::ServerContext*, const CompleteRequest* req,
-                                           CompleteResponse* resp) {
-  return Reply(ns_->Complete(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::RenewLease(grpc::ServerContext*, const RenewLeaseRequest* req,
-                                             RenewLeaseResponse*) {
-  return ToGrpcStatus(ns_->RenewLease(*req));
-}
-grpc::Status NamenodeServiceImpl::GetBlockLocations(grpc::ServerContext*,
-                                                    const GetBlockLocationsRequest* req,
-                                                    GetBlockLocationsResponse* resp) {
-  return Reply(ns_->GetBlockLocations(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::Rename(grpc::ServerContext*, const RenameRequest* req,
-                                         RenameResponse*) {
-  return ToGrpcStatus(ns_->Rename(*req));
-}
-grpc::Status NamenodeServiceImpl::Delete(grpc::ServerContext*, const DeleteRequest* req,
-                                         DeleteResponse* resp) {
-  return Reply(ns_->Delete(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::SetReplication(grpc::ServerContext*,
-                                                 const SetReplicationRequest* req,
-                                                 SetReplicationResponse*) {
-  return ToGrpcStatus(ns_->SetReplication(*req));
-}
-grpc::Status NamenodeServiceImpl::SetPermission(grpc::ServerContext*,
-                                                const SetPermissionRequest* req,
-                                                SetPermissionResponse*) {
-  return ToGrpcStatus(ns_->SetPermission(*req));
-}
-grpc::Status NamenodeServiceImpl::SetOwner(grpc::ServerContext*, const SetOwnerRequest* req,
-                                           SetOwnerResponse*) {
-  return ToGrpcStatus(ns_->SetOwner(*req));
-}
-grpc::Status NamenodeServiceImpl::GetContentSummary(grpc::ServerContext*,
-                                                    const GetContentSummaryRequest* req,
-                                                    GetContentSummaryResponse* resp) {
-  return Reply(ns_->GetContentSummary(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::GetDatanodeReport(grpc::ServerContext*,
-                                                    const GetDatanodeReportRequest* req,
-                                                    GetDatanodeReportResponse* resp) {
-  return Reply(ns_->GetDatanodeReport(*req), resp);
-}
-grpc::Status NamenodeServiceImpl::GetFsStats(grpc::ServerContext*, const GetFsStatsRequest*,
-                                             GetFsStatsResponse* resp) {
-  *resp = ns_->GetFsStats();
-  return grpc::Status::OK;
-}
-grpc::Status NamenodeServiceImpl::Fsck(grpc::ServerContext*, const FsckRequest* req,
-                                       FsckResponse* resp) {
-  return Reply(ns_->Fsck(*req), resp);
+grpc::ServerUnaryReactor* NamenodeServiceImpl::GetFileInfo(grpc::CallbackServerContext* ctx,
+                                                           const GetFileInfoRequest* req,
+                                                           GetFileInfoResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->GetFileInfo(*req), resp); });
 }
 
-grpc::Status NamenodeServiceImpl::SetSafeMode(grpc::ServerContext*,
-                                              const SetSafeModeRequest* req,
-                                              SetSafeModeResponse* resp) {
-  return Reply(ns_->SetSafeMode(*req), resp);
+grpc::ServerUnaryReactor* NamenodeServiceImpl::ListStatus(grpc::CallbackServerContext* ctx,
+                                                          const ListStatusRequest* req,
+                                                          ListStatusResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->ListStatus(*req), resp); });
 }
-grpc::Status NamenodeServiceImpl::RefreshNodes(grpc::ServerContext*,
-                                               const RefreshNodesRequest* req,
-                                               RefreshNodesResponse*) {
-  return ToGrpcStatus(ns_->RefreshNodes(*req));
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::Mkdirs(grpc::CallbackServerContext* ctx,
+                                                      const MkdirsRequest* req, MkdirsResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->Mkdirs(*req)); });
 }
-grpc::Status NamenodeServiceImpl::UpdateBlockForPipeline(
-    grpc::ServerContext*, const UpdateBlockForPipelineRequest* req,
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::Create(grpc::CallbackServerContext* ctx,
+                                                      const CreateRequest* req,
+                                                      CreateResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->Create(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::Append(grpc::CallbackServerContext* ctx,
+                                                      const AppendRequest* req,
+                                                      AppendResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->Append(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::AddBlock(grpc::CallbackServerContext* ctx,
+                                                        const AddBlockRequest* req,
+                                                        AddBlockResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->AddBlock(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::AbandonBlock(grpc::CallbackServerContext* ctx,
+                                                            const AbandonBlockRequest* req,
+                                                            AbandonBlockResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->AbandonBlock(*req)); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::Complete(grpc::CallbackServerContext* ctx,
+                                                        const CompleteRequest* req,
+                                                        CompleteResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->Complete(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::RenewLease(grpc::CallbackServerContext* ctx,
+                                                          const RenewLeaseRequest* req,
+                                                          RenewLeaseResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->RenewLease(*req)); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::GetBlockLocations(
+    grpc::CallbackServerContext* ctx, const GetBlockLocationsRequest* req,
+    GetBlockLocationsResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->GetBlockLocations(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::Rename(grpc::CallbackServerContext* ctx,
+                                                      const RenameRequest* req, RenameResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->Rename(*req)); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::Delete(grpc::CallbackServerContext* ctx,
+                                                      const DeleteRequest* req,
+                                                      DeleteResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->Delete(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::SetReplication(grpc::CallbackServerContext* ctx,
+                                                              const SetReplicationRequest* req,
+                                                              SetReplicationResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->SetReplication(*req)); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::SetPermission(grpc::CallbackServerContext* ctx,
+                                                             const SetPermissionRequest* req,
+                                                             SetPermissionResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->SetPermission(*req)); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::SetOwner(grpc::CallbackServerContext* ctx,
+                                                        const SetOwnerRequest* req,
+                                                        SetOwnerResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->SetOwner(*req)); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::GetContentSummary(
+    grpc::CallbackServerContext* ctx, const GetContentSummaryRequest* req,
+    GetContentSummaryResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->GetContentSummary(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::GetDatanodeReport(
+    grpc::CallbackServerContext* ctx, const GetDatanodeReportRequest* req,
+    GetDatanodeReportResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->GetDatanodeReport(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::GetFsStats(grpc::CallbackServerContext* ctx,
+                                                          const GetFsStatsRequest*,
+                                                          GetFsStatsResponse* resp) {
+  return Answer(ns_, ctx, [&] {
+    *resp = ns_->GetFsStats();
+    return grpc::Status::OK;
+  });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::Fsck(grpc::CallbackServerContext* ctx,
+                                                    const FsckRequest* req, FsckResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->Fsck(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::SetSafeMode(grpc::CallbackServerContext* ctx,
+                                                           const SetSafeModeRequest* req,
+                                                           SetSafeModeResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->SetSafeMode(*req), resp); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::RefreshNodes(grpc::CallbackServerContext* ctx,
+                                                            const RefreshNodesRequest* req,
+                                                            RefreshNodesResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->RefreshNodes(*req)); });
+}
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::UpdateBlockForPipeline(
+    grpc::CallbackServerContext* ctx, const UpdateBlockForPipelineRequest* req,
     UpdateBlockForPipelineResponse* resp) {
-  return Reply(ns_->UpdateBlockForPipeline(*req), resp);
+  return Answer(ns_, ctx, [&] { return Reply(ns_->UpdateBlockForPipeline(*req), resp); });
 }
-grpc::Status NamenodeServiceImpl::UpdatePipeline(grpc::ServerContext*,
-                                                 const UpdatePipelineRequest* req,
-                                                 UpdatePipelineResponse*) {
-  return ToGrpcStatus(ns_->UpdatePipeline(*req));
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::UpdatePipeline(grpc::CallbackServerContext* ctx,
+                                                              const UpdatePipelineRequest* req,
+                                                              UpdatePipelineResponse*) {
+  return Answer(ns_, ctx, [&] { return ToGrpcStatus(ns_->UpdatePipeline(*req)); });
 }
-grpc::Status NamenodeServiceImpl::GetAdditionalDatanode(grpc::ServerContext*,
-                                                        const GetAdditionalDatanodeRequest* req,
-                                                        GetAdditionalDatanodeResponse* resp) {
-  return Reply(ns_->GetAdditionalDatanode(*req), resp);
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::GetAdditionalDatanode(
+    grpc::CallbackServerContext* ctx, const GetAdditionalDatanodeRequest* req,
+    GetAdditionalDatanodeResponse* resp) {
+  return Answer(ns_, ctx, [&] { return Reply(ns_->GetAdditionalDatanode(*req), resp); });
 }
-grpc::Status NamenodeServiceImpl::GetServerDefaults(grpc::ServerContext*,
-                                                    const GetServerDefaultsRequest*,
-                                                    GetServerDefaultsResponse* resp) {
-  *resp = ns_->GetServerDefaults();
-  return grpc::Status::OK;
+
+grpc::ServerUnaryReactor* NamenodeServiceImpl::GetServerDefaults(grpc::CallbackServerContext* ctx,
+                                                                 const GetServerDefaultsRequest*,
+                                                                 GetServerDefaultsResponse* resp) {
+  return Answer(ns_, ctx, [&] {
+    *resp = ns_->GetServerDefaults();
+    return grpc::Status::OK;
+  });
 }
 
 grpc::Status DatanodeProtocolServiceImpl::RegisterDatanode(grpc::ServerContext*,

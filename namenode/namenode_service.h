@@ -1,5 +1,10 @@
 // Thin gRPC adapters: check the request, call one Namesystem method, convert the
 // status. No locks, no rules.
+//
+// The client protocol uses gRPC's callback API: a handler runs on the thread that
+// read the request, with no hand-off to a handler thread, and a mutation's reply is
+// sent by the edit log's syncer once the edit is durable (CommitDeferral), so no
+// thread waits out an fsync per client. The datanode protocol stays synchronous.
 #ifndef HAYLOFT_NAMENODE_NAMENODE_SERVICE_H_
 #define HAYLOFT_NAMENODE_NAMENODE_SERVICE_H_
 
@@ -9,61 +14,76 @@
 namespace hayloft {
 
 // Thread-safe (stateless beyond the Namesystem).
-class NamenodeServiceImpl final : public NamenodeService::Service {
+class NamenodeServiceImpl final : public NamenodeService::CallbackService {
  public:
   explicit NamenodeServiceImpl(Namesystem* ns) : ns_(ns) {}
 
-  grpc::Status GetFileInfo(grpc::ServerContext*, const GetFileInfoRequest* req,
-                           GetFileInfoResponse* resp) override;
-  grpc::Status ListStatus(grpc::ServerContext*, const ListStatusRequest* req,
-                          ListStatusResponse* resp) override;
-  grpc::Status Mkdirs(grpc::ServerContext*, const MkdirsRequest* req,
-                      MkdirsResponse* resp) override;
-  grpc::Status Create(grpc::ServerContext*, const CreateRequest* req,
-                      CreateResponse* resp) override;
-  grpc::Status Append(grpc::ServerContext*, const AppendRequest* req,
-                      AppendResponse* resp) override;
-  grpc::Status AddBlock(grpc::ServerContext*, const AddBlockRequest* req,
-                        AddBlockResponse* resp) override;
-  grpc::Status AbandonBlock(grpc::ServerContext*, const AbandonBlockRequest* req,
-                            AbandonBlockResponse* resp) override;
-  grpc::Status Complete(grpc::ServerContext*, const CompleteRequest* req,
-                        CompleteResponse* resp) override;
-  grpc::Status RenewLease(grpc::ServerContext*, const RenewLeaseRequest* req,
-                          RenewLeaseResponse* resp) override;
-  grpc::Status GetBlockLocations(grpc::ServerContext*, const GetBlockLocationsRequest* req,
-                                 GetBlockLocationsResponse* resp) override;
-  grpc::Status Rename(grpc::ServerContext*, const RenameRequest* req,
-                      RenameResponse* resp) override;
-  grpc::Status Delete(grpc::ServerContext*, const DeleteRequest* req,
-                      DeleteResponse* resp) override;
-  grpc::Status SetReplication(grpc::ServerContext*, const SetReplicationRequest* req,
-                              SetReplicationResponse* resp) override;
-  grpc::Status SetPermission(grpc::ServerContext*, const SetPermissionRequest* req,
-                             SetPermissionResponse* resp) override;
-  grpc::Status SetOwner(grpc::ServerContext*, const SetOwnerRequest* req,
-                        SetOwnerResponse* resp) override;
-  grpc::Status GetContentSummary(grpc::ServerContext*, const GetContentSummaryRequest* req,
-                                 GetContentSummaryResponse* resp) override;
-  grpc::Status GetDatanodeReport(grpc::ServerContext*, const GetDatanodeReportRequest* req,
-                                 GetDatanodeReportResponse* resp) override;
-  grpc::Status GetFsStats(grpc::ServerContext*, const GetFsStatsRequest* req,
-                          GetFsStatsResponse* resp) override;
-  grpc::Status Fsck(grpc::ServerContext*, const FsckRequest* req, FsckResponse* resp) override;
-  grpc::Status SetSafeMode(grpc::ServerContext*, const SetSafeModeRequest* req,
-                           SetSafeModeResponse* resp) override;
-  grpc::Status RefreshNodes(grpc::ServerContext*, const RefreshNodesRequest* req,
-                            RefreshNodesResponse* resp) override;
-  grpc::Status UpdateBlockForPipeline(grpc::ServerContext*,
-                                      const UpdateBlockForPipelineRequest* req,
-                                      UpdateBlockForPipelineResponse* resp) override;
-  grpc::Status UpdatePipeline(grpc::ServerContext*, const UpdatePipelineRequest* req,
-                              UpdatePipelineResponse* resp) override;
-  grpc::Status GetAdditionalDatanode(grpc::ServerContext*,
-                                     const GetAdditionalDatanodeRequest* req,
-                                     GetAdditionalDatanodeResponse* resp) override;
-  grpc::Status GetServerDefaults(grpc::ServerContext*, const GetServerDefaultsRequest* req,
-                                 GetServerDefaultsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetFileInfo(grpc::CallbackServerContext* ctx,
+                                        const GetFileInfoRequest* req,
+                                        GetFileInfoResponse* resp) override;
+  grpc::ServerUnaryReactor* ListStatus(grpc::CallbackServerContext* ctx,
+                                       const ListStatusRequest* req,
+                                       ListStatusResponse* resp) override;
+  grpc::ServerUnaryReactor* Mkdirs(grpc::CallbackServerContext* ctx, const MkdirsRequest* req,
+                                   MkdirsResponse* resp) override;
+  grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* ctx, const CreateRequest* req,
+                                   CreateResponse* resp) override;
+  grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* ctx, const AppendRequest* req,
+                                   AppendResponse* resp) override;
+  grpc::ServerUnaryReactor* AddBlock(grpc::CallbackServerContext* ctx, const AddBlockRequest* req,
+                                     AddBlockResponse* resp) override;
+  grpc::ServerUnaryReactor* AbandonBlock(grpc::CallbackServerContext* ctx,
+                                         const AbandonBlockRequest* req,
+                                         AbandonBlockResponse* resp) override;
+  grpc::ServerUnaryReactor* Complete(grpc::CallbackServerContext* ctx, const CompleteRequest* req,
+                                     CompleteResponse* resp) override;
+  grpc::ServerUnaryReactor* RenewLease(grpc::CallbackServerContext* ctx,
+                                       const RenewLeaseRequest* req,
+                                       RenewLeaseResponse* resp) override;
+  grpc::ServerUnaryReactor* GetBlockLocations(grpc::CallbackServerContext* ctx,
+                                              const GetBlockLocationsRequest* req,
+                                              GetBlockLocationsResponse* resp) override;
+  grpc::ServerUnaryReactor* Rename(grpc::CallbackServerContext* ctx, const RenameRequest* req,
+                                   RenameResponse* resp) override;
+  grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* ctx, const DeleteRequest* req,
+                                   DeleteResponse* resp) override;
+  grpc::ServerUnaryReactor* SetReplication(grpc::CallbackServerContext* ctx,
+                                           const SetReplicationRequest* req,
+                                           SetReplicationResponse* resp) override;
+  grpc::ServerUnaryReactor* SetPermission(grpc::CallbackServerContext* ctx,
+                                          const SetPermissionRequest* req,
+                                          SetPermissionResponse* resp) override;
+  grpc::ServerUnaryReactor* SetOwner(grpc::CallbackServerContext* ctx, const SetOwnerRequest* req,
+                                     SetOwnerResponse* resp) override;
+  grpc::ServerUnaryReactor* GetContentSummary(grpc::CallbackServerContext* ctx,
+                                              const GetContentSummaryRequest* req,
+                                              GetContentSummaryResponse* resp) override;
+  grpc::ServerUnaryReactor* GetDatanodeReport(grpc::CallbackServerContext* ctx,
+                                              const GetDatanodeReportRequest* req,
+                                              GetDatanodeReportResponse* resp) override;
+  grpc::ServerUnaryReactor* GetFsStats(grpc::CallbackServerContext* ctx,
+                                       const GetFsStatsRequest* req,
+                                       GetFsStatsResponse* resp) override;
+  grpc::ServerUnaryReactor* Fsck(grpc::CallbackServerContext* ctx, const FsckRequest* req,
+                                 FsckResponse* resp) override;
+  grpc::ServerUnaryReactor* SetSafeMode(grpc::CallbackServerContext* ctx,
+                                        const SetSafeModeRequest* req,
+                                        SetSafeModeResponse* resp) override;
+  grpc::ServerUnaryReactor* RefreshNodes(grpc::CallbackServerContext* ctx,
+                                         const RefreshNodesRequest* req,
+                                         RefreshNodesResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateBlockForPipeline(grpc::CallbackServerContext* ctx,
+                                                   const UpdateBlockForPipelineRequest* req,
+                                                   UpdateBlockForPipelineResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdatePipeline(grpc::CallbackServerContext* ctx,
+                                           const UpdatePipelineRequest* req,
+                                           UpdatePipelineResponse* resp) override;
+  grpc::ServerUnaryReactor* GetAdditionalDatanode(grpc::CallbackServerContext* ctx,
+                                                  const GetAdditionalDatanodeRequest* req,
+                                                  GetAdditionalDatanodeResponse* resp) override;
+  grpc::ServerUnaryReactor* GetServerDefaults(grpc::CallbackServerContext* ctx,
+                                              const GetServerDefaultsRequest* req,
+                                              GetServerDefaultsResponse* resp) override;
 
  private:
   Namesystem* const ns_;

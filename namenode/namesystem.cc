@@ -52,7 +52,21 @@ absl::StatusOr<std::unique_ptr<Namesystem>> Namesystem::Open(const NamenodeOptio
   return ns;
 }
 
-absl::Status Namesystem::Commit(uint64_t seq) { return log_->Sync(seq); }
+CommitDeferral::CommitDeferral() : outer_(Current()) { Current() = this; }
+CommitDeferral::~CommitDeferral() { Current() = outer_; }
+
+CommitDeferral*& CommitDeferral::Current() {
+  static thread_local CommitDeferral* current = nullptr;
+  return current;
+}
+
+absl::Status Namesystem::Commit(uint64_t seq) {
+  if (CommitDeferral* deferral = CommitDeferral::Current()) {
+    deferral->seq_ = std::max(deferral->seq_, seq);
+    return absl::OkStatus();
+  }
+  return log_->Sync(seq);
+}
 
 absl::StatusOr<Inode*> Namesystem::ResolveLocked(const std::string& path) {
   HL_RETURN_IF_ERROR(path::Validate(path));

@@ -46,6 +46,29 @@ struct NamesystemSummary {
 };
 
 // Thread-safe.
+// While a CommitDeferral is alive on a thread, Namesystem mutations called on that
+// thread return as soon as their edit is queued, not once it is durable, and the
+// deferral keeps the edit's sequence number. Whoever opens one must not report
+// success before Namesystem::WhenDurable(seq()) says so. The RPC handlers do this,
+// so no handler thread sits blocked in an fsync for each client.
+class CommitDeferral {
+ public:
+  CommitDeferral();
+  ~CommitDeferral();
+  CommitDeferral(const CommitDeferral&) = delete;
+  CommitDeferral& operator=(const CommitDeferral&) = delete;
+
+  // The highest sequence number deferred; 0 if nothing was changed.
+  uint64_t seq() const { return seq_; }
+
+ private:
+  friend class Namesystem;
+  static CommitDeferral*& Current();
+
+  uint64_t seq_ = 0;
+  CommitDeferral* const outer_;
+};
+
 class Namesystem {
  public:
   // Opens (or creates) the namespace store in options.name_dir.
@@ -114,6 +137,11 @@ class Namesystem {
   // Snapshots for the status pages (namenode_web.cc) and /metrics; each takes the
   // lock once. GetSummary walks every block.
   NamesystemSummary GetSummary();
+  // Calls `done` once the edits up to `seq` are durable (see CommitDeferral).
+  void WhenDurable(uint64_t seq, EditLog::DoneCallback done) {
+    log_->WhenDurable(seq, std::move(done));
+  }
+
   // A file with its blocks and their live replicas (as fsck sees them). NotFound,
   // InvalidArgument (bad path), FailedPrecondition if it is a directory.
   absl::StatusOr<FsckFile> GetFileBlocks(const std::string& path);
@@ -132,7 +160,8 @@ class Namesystem {
   absl::Status ReloadExcludedHosts();
 
   // Appends `batch` to the log under mu_ and waits for it outside. Call with mu_
-  // released: returns once the batch is durable.
+  // released: returns once the batch is durable, or at once inside a
+  // CommitDeferral, which then holds `seq`.
   absl::Status Commit(uint64_t seq);
   uint64_t AppendLocked(leveldb::WriteBatch batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return log_->Append(std::move(batch));

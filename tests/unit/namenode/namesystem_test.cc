@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/synchronization/notification.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -100,6 +101,33 @@ TEST_F(NamesystemTest, MkdirsCreatesParentsWithOwnerAndUmask) {
   EXPECT_EQ(st.group(), "supergroup");
   EXPECT_EQ(st.permission(), 0755u);
   ASSERT_OK(Mkdirs("/a/b/c"));  // idempotent
+}
+
+// What the RPC handlers rely on: inside a CommitDeferral a mutation returns with
+// its edit queued, and WhenDurable reports when it is on disk; outside one the
+// call itself waits.
+TEST_F(NamesystemTest, DeferredCommitIsReportedWhenDurable) {
+  uint64_t seq = 0;
+  {
+    CommitDeferral deferral;
+    ASSERT_OK(Mkdirs("/deferred"));
+    seq = deferral.seq();
+  }
+  ASSERT_GT(seq, 0u);
+  absl::Notification durable;
+  ns_->WhenDurable(seq, [&](absl::Status s) {
+    EXPECT_OK(s);
+    durable.Notify();
+  });
+  ASSERT_TRUE(durable.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  {
+    CommitDeferral nothing_changed;
+    ASSERT_OK(Stat("/deferred").status());
+    EXPECT_EQ(nothing_changed.seq(), 0u);  // reads defer nothing
+  }
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(FileStatus st, Stat("/deferred"));
+  EXPECT_TRUE(st.is_dir());
 }
 
 TEST_F(NamesystemTest, MkdirsWithoutParentsNeedsTheParent) {

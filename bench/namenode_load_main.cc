@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "bench/namenode_load.h"
+#include "common/base/logging.h"
 
 ABSL_FLAG(std::string, namenode, "127.0.0.1:8020", "namenode RPC address host:port");
 ABSL_FLAG(std::string, threads, "1,4,16,64", "comma-separated client thread counts");
@@ -75,6 +76,7 @@ int RunForThreads(int threads, bool& any_error) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  hayloft::logging::Init(argv[0]);  // as the hayloft command: no lock-order checking
   bool any_error = false;
   for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_threads), ',', absl::SkipEmpty())) {
     int threads = 0;

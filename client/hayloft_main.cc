@@ -14,6 +14,7 @@
 #include "client/fs_shell.h"
 #include "client/job_commands.h"
 #include "common/base/config.h"
+#include "common/base/logging.h"
 
 namespace {
 
@@ -52,6 +53,7 @@ int RunDfsCommand(const std::string& command, const hayloft::Configuration& conf
 }  // namespace
 
 int main(int argc, char** argv) {
+  hayloft::logging::Init(argv[0]);
   std::ios::sync_with_stdio(false);
   std::vector<std::string> argv_words(argv + 1, argv + argc);
   absl::StatusOr<hayloft::GenericOptions> generic = hayloft::ParseGenericOptions(argv_words);

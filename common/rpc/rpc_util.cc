@@ -23,6 +23,9 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
   // Distinct channels to one target must not share a connection: a data stream
   // and control calls would queue behind each other.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  // Retries are ours (common/rpc/retry_policy.h); gRPC's own retry filter
+  // buffers every call for a retry that never comes.
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 

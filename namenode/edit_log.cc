@@ -34,6 +34,7 @@ absl::StatusOr<std::unique_ptr<EditLog>> EditLog::Open(const std::string& dir) {
 
 EditLog::EditLog(std::unique_ptr<leveldb::DB> db) : db_(std::move(db)) {
   syncer_ = std::thread([this] { SyncLoop(); });
+  caller_ = std::thread([this] { CallbackLoop(); });
 }
 
 // Writes what is still queued, so every waiter hears back, then stops.
@@ -43,6 +44,11 @@ EditLog::~EditLog() {
     stopping_ = true;
   }
   syncer_.join();
+  {
+    absl::MutexLock lock(&callbacks_mu_);
+    syncer_done_ = true;
+  }
+  caller_.join();
 }
 
 std::string EditLog::ChildKey(uint64_t parent_id, const std::string& name) {
@@ -132,10 +138,29 @@ void EditLog::SyncLoop() {
     mu_.Unlock();
     std::vector<std::pair<DoneCallback, absl::Status>> decided =
         WriteAndCollect(std::move(merged), last, count);
-    for (auto& [done, status] : decided) std::move(done)(std::move(status));
+    {
+      absl::MutexLock lock(&callbacks_mu_);
+      for (auto& d : decided) decided_.push_back(std::move(d));
+    }
     mu_.Lock();
   }
   mu_.Unlock();
+}
+
+void EditLog::CallbackLoop() {
+  while (true) {
+    std::vector<std::pair<DoneCallback, absl::Status>> run;
+    {
+      absl::MutexLock lock(&callbacks_mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(callbacks_mu_) {
+        return !decided_.empty() || syncer_done_;
+      };
+      callbacks_mu_.Await(absl::Condition(&ready));
+      if (decided_.empty()) return;
+      run.swap(decided_);
+    }
+    for (auto& [done, status] : run) std::move(done)(std::move(status));
+  }
 }
 
 std::vector<std::pair<EditLog::DoneCallback, absl::Status>> EditLog::WriteAndCollect(

@@ -59,14 +59,17 @@ class EditLog {
   // namenode must be restarted.
   absl::Status Sync(uint64_t seq);
   // Calls `done` once every batch up to `seq` is durable (OK) or can no longer be
-  // made so (the write error). It runs on the syncer thread, or on this one when
-  // `seq` is already decided; it must not block and must not call into EditLog.
+  // made so (the write error). It runs on the log's callback thread, or on this one when
+  // `seq` is already decided. It must not block.
   using DoneCallback = absl::AnyInvocable<void(absl::Status) &&>;
   void WhenDurable(uint64_t seq, DoneCallback done);
 
  private:
   explicit EditLog(std::unique_ptr<leveldb::DB> db);
   void SyncLoop();
+  // Runs the callbacks the syncer decided, so the replies they send go out while
+  // the next fsync is already under way.
+  void CallbackLoop();
   // Writes `batch` (`count` appended batches, sequence numbers up to `last`) and
   // returns the callbacks that it decided.
   std::vector<std::pair<DoneCallback, absl::Status>> WriteAndCollect(leveldb::WriteBatch batch,
@@ -83,6 +86,11 @@ class EditLog {
   std::vector<std::pair<uint64_t, DoneCallback>> waiters_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread syncer_;
+
+  absl::Mutex callbacks_mu_;
+  std::vector<std::pair<DoneCallback, absl::Status>> decided_ ABSL_GUARDED_BY(callbacks_mu_);
+  bool syncer_done_ ABSL_GUARDED_BY(callbacks_mu_) = false;
+  std::thread caller_;
 };
 
 }  // namespace hayloft

@@ -3,7 +3,7 @@
 //
 // The client protocol uses gRPC's callback API: a handler runs on the thread that
 // read the request, with no hand-off to a handler thread, and a mutation's reply is
-// sent by the edit log's syncer once the edit is durable (CommitDeferral), so no
+// sent from the edit log's callback thread once the edit is durable (CommitDeferral), so no
 // thread waits out an fsync per client. The datanode protocol stays synchronous.
 #ifndef HAYLOFT_NAMENODE_NAMENODE_SERVICE_H_
 #define HAYLOFT_NAMENODE_NAMENODE_SERVICE_H_

@@ -72,6 +72,9 @@ class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFa
  private:
   MethodMetrics* ForMethod(const char* full_name) {
     absl::MutexLock lock(&mu_);
+    // Looked up by view first: building a std::string key was a malloc per call.
+    auto it = methods_.find(absl::string_view(full_name));
+    if (it != methods_.end()) return it->second.get();
     std::unique_ptr<MethodMetrics>& m = methods_[full_name];
     if (m == nullptr) {
       // "/hayloft.NamenodeService/GetFileInfo" -> service NamenodeService, method GetFileInfo.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <utility>
 
 #include "common/base/status_macros.h"
@@ -77,6 +78,31 @@ CombiningBuffer::CombiningBuffer(CombiningBufferOptions options, TaskCounters* c
 CombiningBuffer::~CombiningBuffer() = default;
 
 void CombiningBuffer::Add(int partition, std::string_view key, std::string_view value) {
+  partitions_[static_cast<size_t>(partition)].table.prefetch(
+      absl::string_view(key.data(), key.size()));
+  Batch& batch = batches_[filling_];
+  batch.records[batch.count++] = {partition, static_cast<uint32_t>(key.size()),
+                                  static_cast<uint32_t>(value.size())};
+  batch.bytes.append(key);
+  batch.bytes.append(value);
+  if (batch.count < static_cast<int>(std::size(batch.records))) return;
+  filling_ ^= 1;
+  AddBatch(batches_[filling_]);
+}
+
+void CombiningBuffer::AddBatch(Batch& batch) {
+  const char* p = batch.bytes.data();
+  for (int i = 0; i < batch.count; ++i) {
+    const Staged& r = batch.records[i];
+    AddNow(r.partition, std::string_view(p, r.key_size),
+           std::string_view(p + r.key_size, r.value_size));
+    p += r.key_size + r.value_size;
+  }
+  batch.count = 0;
+  batch.bytes.clear();
+}
+
+void CombiningBuffer::AddNow(int partition, std::string_view key, std::string_view value) {
   Partition& part = partitions_[static_cast<size_t>(partition)];
   auto [stored_key, values] = FindOrInsert(part, key);
   Append(*values, value);
@@ -90,14 +116,25 @@ void CombiningBuffer::Add(int partition, std::string_view key, std::string_view 
   misfits_.clear();
 }
 
+CombiningBuffer::StoredKey::StoredKey(std::string_view key, ByteArena& arena)
+    : size_(static_cast<uint32_t>(key.size())) {
+  if (key.size() <= sizeof(bytes_)) {
+    std::memcpy(bytes_, key.data(), key.size());
+  } else {
+    char* copy = arena.Allocate(key.size());
+    std::memcpy(copy, key.data(), key.size());
+    data_ = copy;
+  }
+}
+
 std::pair<std::string_view, CombiningBuffer::Values*> CombiningBuffer::FindOrInsert(
     Partition& part, std::string_view key) {
   const absl::string_view k(key.data(), key.size());
-  if (auto it = part.table.find(k); it != part.table.end()) return {StdView(it->first), &it->second};
-  char* copy = arena_.Allocate(key.size());
-  if (!key.empty()) std::memcpy(copy, key.data(), key.size());
+  if (auto it = part.table.find(k); it != part.table.end()) {
+    return {StdView(it->first), &it->second};
+  }
   const size_t capacity = part.table.capacity();
-  auto it = part.table.try_emplace(absl::string_view(copy, key.size())).first;
+  auto it = part.table.emplace(StoredKey(key, arena_), Values()).first;
   it->second.combine_at = options_.combine_threshold;
   table_bytes_ += static_cast<int64_t>((part.table.capacity() - capacity) *
                                        (sizeof(Table::value_type) + 1));
@@ -190,7 +227,9 @@ void CombiningBuffer::WritePartition(const Partition& part, SegmentFileWriter& o
   std::vector<Item> items;
   items.reserve(part.table.size());
   for (const auto& [key, values] : part.table) {
-    if (values.count > 0) items.push_back({KeyPrefix(key.data(), key.size()), key.data(), key.size(), &values});
+    if (values.count == 0) continue;
+    const absl::string_view k = key;
+    items.push_back({KeyPrefix(k.data(), k.size()), k.data(), k.size(), &values});
   }
   // Keys are distinct, so no two items compare equal.
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
@@ -207,6 +246,8 @@ void CombiningBuffer::WritePartition(const Partition& part, SegmentFileWriter& o
 }
 
 absl::Status CombiningBuffer::Spill(SegmentFileWriter& out) {
+  AddBatch(batches_[filling_ ^ 1]);  // the older batch first
+  AddBatch(batches_[filling_]);
   for (Partition& part : partitions_) {
     CombinePartition(part);
     WritePartition(part, out);

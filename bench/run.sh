@@ -151,6 +151,8 @@ start_cluster() {
     -D dfs.namenode.rpc-address=127.0.0.1:0 -D dfs.datanode.address=0.0.0.0:0 \
     -D dfs.namenode.http-address=127.0.0.1:0 -D dfs.datanode.http.address=0.0.0.0:0 \
     -D mapreduce.jobtracker.address=127.0.0.1:0 -D hayloft.worker.address=0.0.0.0:0 \
+    -D mapreduce.jobtracker.http.address=127.0.0.1:0 \
+    -D mapreduce.tasktracker.http.address=0.0.0.0:0 \
     -D dfs.blocksize="$BLOCK_SIZE" \
     cluster up --datanodes 3 --racks 2 --workers 2 --dir "$CLUSTER" >"$WORK/cluster-up.log" 2>&1 \
     || { cat "$WORK/cluster-up.log" >&2; die "hayloft cluster up"; }

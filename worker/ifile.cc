@@ -1,5 +1,7 @@
 #include "worker/ifile.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <queue>
@@ -248,12 +250,33 @@ absl::Status SegmentFileWriter::EndSegment() {
   index_.push_back({segment_start_, file_offset_ - segment_start_, segment_crc_});
   segment_start_ = file_offset_;
   segment_crc_ = 0;
+  segment_first_record_ = records_;
+  return absl::OkStatus();
+}
+
+absl::Status SegmentFileWriter::DiscardSegment() {
+  if (!error_.ok()) return error_;
+  buffer_.clear();
+  records_ = segment_first_record_;
+  segment_crc_ = 0;
+  if (file_offset_ != segment_start_) {
+    if (std::fseek(file_, static_cast<long>(segment_start_), SEEK_SET) != 0) {
+      return ErrnoError("seek", path_);
+    }
+    file_offset_ = segment_start_;
+    truncate_at_close_ = true;
+  }
   return absl::OkStatus();
 }
 
 absl::Status SegmentFileWriter::Close() {
   if (!error_.ok()) return error_;
   if (!buffer_.empty()) return absl::InternalError("SegmentFileWriter closed mid-segment");
+  if (truncate_at_close_ &&
+      (std::fflush(file_) != 0 ||
+       ::ftruncate(::fileno(file_), static_cast<off_t>(file_offset_)) != 0)) {
+    return ErrnoError("truncate", path_);
+  }
   FILE* f = file_;
   file_ = nullptr;
   if (std::fclose(f) != 0) return ErrnoError("close", path_);

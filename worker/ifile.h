@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,17 @@ std::string EncodeIndex(const std::vector<SegmentIndexEntry>& entries);
 absl::StatusOr<std::vector<SegmentIndexEntry>> DecodeIndex(std::string_view data);
 absl::StatusOr<std::vector<SegmentIndexEntry>> ReadIndexFile(const std::string& path);
 
+// The first 8 bytes of a key as a big-endian integer, zero-padded: comparing two
+// of these orders keys as memcmp would on those bytes, so sorts compare integers
+// and read the key bytes only on a tie.
+inline uint64_t KeyPrefix(const char* key, size_t len) {
+  unsigned char b[8] = {};
+  std::memcpy(b, key, len < 8 ? len : 8);
+  uint64_t v = 0;
+  for (unsigned char c : b) v = (v << 8) | c;
+  return v;
+}
+
 // Appends one record to `out`.
 void AppendRecord(std::string& out, std::string_view key, std::string_view value);
 
@@ -46,6 +58,9 @@ class SegmentFileWriter {
   void Append(std::string_view key, std::string_view value);
   // Ends the current segment and records its index entry.
   absl::Status EndSegment();
+  // Drops what was appended since the last EndSegment, so that the segment can be
+  // written again (the merge does this when a combiner emits keys out of order).
+  absl::Status DiscardSegment();
   absl::Status Close();
   const std::vector<SegmentIndexEntry>& index() const { return index_; }
   uint64_t records() const { return records_; }
@@ -61,6 +76,8 @@ class SegmentFileWriter {
   uint64_t segment_start_ = 0;
   uint32_t segment_crc_ = 0;
   uint64_t records_ = 0;
+  uint64_t segment_first_record_ = 0;  // records_ when the segment began
+  bool truncate_at_close_ = false;     // a discarded segment may have left bytes
   std::vector<SegmentIndexEntry> index_;
   absl::Status error_;
 };

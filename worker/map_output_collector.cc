@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/logging.h"
 #include "common/base/status_macros.h"
 #include "common/server/daemon_util.h"
 
@@ -82,16 +83,6 @@ class SortedBufferStream final : public RecordStream {
   size_t pos_ = static_cast<size_t>(-1);
 };
 
-// The first 8 bytes of a key as a big-endian integer, zero-padded: comparing two
-// of these orders keys as memcmp would on those bytes.
-uint64_t KeyPrefix(const char* key, uint32_t len) {
-  unsigned char b[8] = {};
-  std::memcpy(b, key, std::min<uint32_t>(len, 8));
-  uint64_t v = 0;
-  for (unsigned char c : b) v = (v << 8) | c;
-  return v;
-}
-
 // What std::sort moves while sorting the spill buffer: enough to decide most
 // comparisons without reading the records, whose random reads (cache misses)
 // were most of a map task's time.
@@ -119,8 +110,41 @@ absl::Status ReduceStream(RecordStream& input, mr::Reducer& reducer, mr::ReduceC
   return absl::OkStatus();
 }
 
+namespace {
+
+int64_t SpillLimit(const MapOutputCollectorOptions& o) {
+  return static_cast<int64_t>(static_cast<double>(o.buffer_bytes) * o.spill_percent);
+}
+
+std::unique_ptr<CombiningBuffer> NewCombiningBuffer(const MapOutputCollectorOptions& o,
+                                                    TaskCounters* counters) {
+  if (!o.new_combiner) return nullptr;
+  CombiningBufferOptions c;
+  c.num_partitions = o.num_partitions;
+  c.combine_threshold = o.combine_threshold;
+  // Blocks of at most 1/16 of the limit, so that a small buffer (tests, tiny
+  // sort.mb) still spills on its bytes rather than on its first block.
+  c.arena_block_bytes = static_cast<size_t>(
+      std::clamp<int64_t>(SpillLimit(o) / 16, 256, int64_t{1} << 20));
+  c.new_combiner = o.new_combiner;
+  c.new_combine_context = o.new_combine_context;
+  return std::make_unique<CombiningBuffer>(std::move(c), counters);
+}
+
+}  // namespace
+
 MapOutputCollector::MapOutputCollector(MapOutputCollectorOptions options, TaskCounters* counters)
-    : options_(std::move(options)), counters_(counters) {}
+    : options_(std::move(options)),
+      counters_(counters),
+      map_output_records_(counters->Find(kTaskGroup, "Map output records")),
+      map_output_bytes_(counters->Find(kTaskGroup, "Map output bytes")),
+      spilled_records_(counters->Find(kTaskGroup, "Spilled Records")),
+      combining_(NewCombiningBuffer(options_, counters)) {}
+
+int64_t MapOutputCollector::buffered_bytes() const {
+  if (combining_ != nullptr) return combining_->bytes_used();
+  return static_cast<int64_t>(data_.size() + meta_.size() * sizeof(Meta));
+}
 
 absl::Status MapOutputCollector::Collect(int partition, std::string_view key,
                                          std::string_view value) {
@@ -129,17 +153,17 @@ absl::Status MapOutputCollector::Collect(int partition, std::string_view key,
                                                    std::string(key), "' (", options_.num_partitions,
                                                    " partitions)"));
   }
-  meta_.push_back({static_cast<uint32_t>(partition), static_cast<uint32_t>(key.size()),
-                   static_cast<uint32_t>(value.size()), data_.size()});
-  data_.append(key);
-  data_.append(value);
-  counters_->Increment(kTaskGroup, "Map output records");
-  counters_->Increment(kTaskGroup, "Map output bytes",
-                       static_cast<int64_t>(key.size() + value.size()));
-  const int64_t used = static_cast<int64_t>(data_.size() + meta_.size() * sizeof(Meta));
-  if (used >= static_cast<int64_t>(options_.buffer_bytes * options_.spill_percent)) {
-    return SortAndSpill();
+  ++*map_output_records_;
+  *map_output_bytes_ += static_cast<int64_t>(key.size() + value.size());
+  if (combining_ != nullptr) {
+    combining_->Add(partition, key, value);
+  } else {
+    meta_.push_back({static_cast<uint32_t>(partition), static_cast<uint32_t>(key.size()),
+                     static_cast<uint32_t>(value.size()), data_.size()});
+    data_.append(key);
+    data_.append(value);
   }
+  if (buffered_bytes() >= SpillLimit(options_)) return SpillBuffer();
   return absl::OkStatus();
 }
 
@@ -172,12 +196,24 @@ std::vector<uint32_t> MapOutputCollector::SortedOrder(const char* base) const {
   return order;
 }
 
-absl::Status MapOutputCollector::SortAndSpill() {
-  const char* base = data_.data();
-  const std::vector<uint32_t> order = SortedOrder(base);
+absl::Status MapOutputCollector::SpillBuffer() {
   Spill spill;
   spill.path = absl::StrCat(options_.dir, "/spill", spills_.size(), ".out");
   HL_ASSIGN_OR_RETURN(std::unique_ptr<SegmentFileWriter> out, SegmentFileWriter::Open(spill.path));
+  if (combining_ != nullptr) {
+    HL_RETURN_IF_ERROR(combining_->Spill(*out));
+  } else {
+    HL_RETURN_IF_ERROR(SortAndSpill(*out));
+  }
+  HL_RETURN_IF_ERROR(out->Close());
+  spill.index = out->index();
+  spills_.push_back(std::move(spill));
+  return absl::OkStatus();
+}
+
+absl::Status MapOutputCollector::SortAndSpill(SegmentFileWriter& out) {
+  const char* base = data_.data();
+  const std::vector<uint32_t> order = SortedOrder(base);
   size_t i = 0;
   for (int p = 0; p < options_.num_partitions; ++p) {
     std::vector<std::string_view> keys, values;
@@ -187,44 +223,56 @@ absl::Status MapOutputCollector::SortAndSpill() {
       values.emplace_back(base + m.offset + m.key_len, m.value_len);
     }
     SortedBufferStream sorted(data_, std::move(keys), std::move(values));
-    HL_RETURN_IF_ERROR(WritePartition(sorted, *out));
-    HL_RETURN_IF_ERROR(out->EndSegment());
+    HL_RETURN_IF_ERROR(WritePartition(sorted, out, /*combine=*/false).status());
+    HL_RETURN_IF_ERROR(out.EndSegment());
   }
-  HL_RETURN_IF_ERROR(out->Close());
-  spill.index = out->index();
-  spills_.push_back(std::move(spill));
   data_.clear();
   meta_.clear();
   return absl::OkStatus();
 }
 
-absl::Status MapOutputCollector::WritePartition(RecordStream& sorted, SegmentFileWriter& out) {
-  if (!options_.new_combiner) {
+absl::StatusOr<bool> MapOutputCollector::WritePartition(RecordStream& sorted,
+                                                        SegmentFileWriter& out, bool combine) {
+  const uint64_t first = out.records();
+  if (!combine) {
     while (true) {
       HL_ASSIGN_OR_RETURN(bool more, sorted.Next());
       if (!more) break;
       out.Append(sorted.key(), sorted.value());
-      counters_->Increment(kTaskGroup, "Spilled Records");
     }
-    return absl::OkStatus();
+    *spilled_records_ += static_cast<int64_t>(out.records() - first);
+    return true;
   }
+  // A combiner may emit keys other than its input's (or emit late, as a streaming
+  // one does): each record is written only if it keeps the segment sorted.
+  bool in_order = true;
+  bool any = false;
+  std::string last;
+  int64_t* const combine_output = counters_->Find(kTaskGroup, "Combine output records");
   std::unique_ptr<mr::Reducer> combiner = options_.new_combiner();
-  TaskCounters* counters = counters_;
   std::unique_ptr<mr::ReduceContext> ctx = options_.new_combine_context(
-      [&out, counters](std::string_view k, std::string_view v) {
+      [&](std::string_view k, std::string_view v) {
+        ++*combine_output;
+        if (!in_order) return;
+        if (any && k < std::string_view(last)) {
+          in_order = false;
+          return;
+        }
+        if (!any || k != std::string_view(last)) last.assign(k.data(), k.size());
+        any = true;
         out.Append(k, v);
-        counters->Increment(kTaskGroup, "Combine output records");
-        counters->Increment(kTaskGroup, "Spilled Records");
       });
   combiner->Setup(*ctx);
   HL_RETURN_IF_ERROR(ReduceStream(sorted, *combiner, *ctx, *counters_,
                                   {"", "Combine input records", ""}));
   combiner->Cleanup(*ctx);
-  return absl::OkStatus();
+  if (in_order) *spilled_records_ += static_cast<int64_t>(out.records() - first);
+  return in_order;
 }
 
 absl::Status MapOutputCollector::Finish() {
-  if (!meta_.empty() || spills_.empty()) HL_RETURN_IF_ERROR(SortAndSpill());
+  const bool buffered = combining_ != nullptr ? !combining_->empty() : !meta_.empty();
+  if (buffered || spills_.empty()) HL_RETURN_IF_ERROR(SpillBuffer());
   if (spills_.size() == 1) {
     if (std::rename(spills_[0].path.c_str(), output_path().c_str()) != 0) {
       return absl::InternalError(absl::StrCat("rename ", spills_[0].path, " to ", output_path()));
@@ -238,21 +286,34 @@ absl::Status MapOutputCollector::MergeSpills() {
   HL_ASSIGN_OR_RETURN(std::unique_ptr<SegmentFileWriter> out,
                       SegmentFileWriter::Open(output_path()));
   for (int p = 0; p < options_.num_partitions; ++p) {
-    std::vector<std::unique_ptr<RecordStream>> inputs;
-    for (const Spill& s : spills_) {
-      const SegmentIndexEntry& e = s.index[static_cast<size_t>(p)];
-      if (e.length == 0) continue;
-      HL_ASSIGN_OR_RETURN(std::unique_ptr<RecordStream> in,
-                          NewFileSegmentStream(s.path, e.offset, e.length));
-      inputs.push_back(std::move(in));
+    const bool combine = static_cast<bool>(options_.new_combiner);
+    HL_ASSIGN_OR_RETURN(bool in_order, MergePartition(p, *out, combine));
+    if (!in_order) {
+      // The combiner may run 0..n times: this partition goes without it.
+      LOG(WARNING) << "the combiner emitted keys out of order while merging partition " << p
+                   << "; merging it again without the combiner";
+      HL_RETURN_IF_ERROR(out->DiscardSegment());
+      HL_RETURN_IF_ERROR(MergePartition(p, *out, /*combine=*/false).status());
     }
-    std::unique_ptr<RecordStream> merged = NewMergingStream(std::move(inputs));
-    HL_RETURN_IF_ERROR(WritePartition(*merged, *out));
     HL_RETURN_IF_ERROR(out->EndSegment());
   }
   HL_RETURN_IF_ERROR(out->Close());
   for (const Spill& s : spills_) std::remove(s.path.c_str());
   return daemon::WriteFileDurably(index_path(), EncodeIndex(out->index()));
+}
+
+absl::StatusOr<bool> MapOutputCollector::MergePartition(int partition, SegmentFileWriter& out,
+                                                        bool combine) {
+  std::vector<std::unique_ptr<RecordStream>> inputs;
+  for (const Spill& s : spills_) {
+    const SegmentIndexEntry& e = s.index[static_cast<size_t>(partition)];
+    if (e.length == 0) continue;
+    HL_ASSIGN_OR_RETURN(std::unique_ptr<RecordStream> in,
+                        NewFileSegmentStream(s.path, e.offset, e.length));
+    inputs.push_back(std::move(in));
+  }
+  std::unique_ptr<RecordStream> merged = NewMergingStream(std::move(inputs));
+  return WritePartition(*merged, out, combine);
 }
 
 }  // namespace hayloft::worker

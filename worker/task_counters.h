@@ -20,11 +20,17 @@ class TaskCounters {
   // Called several times per record: finds an existing counter without building
   // a string (the names are string literals at most call sites).
   void Increment(std::string_view group, std::string_view name, int64_t amount = 1) {
+    *Find(group, name) += amount;
+  }
+  // A counter's storage, for per-record counts on hot paths: stays valid for the
+  // life of this object (map nodes do not move), so callers bump it without a
+  // lookup. Creates the counter at 0.
+  int64_t* Find(std::string_view group, std::string_view name) {
     auto g = groups_.find(group);
     if (g == groups_.end()) g = groups_.emplace(std::string(group), Names()).first;
     auto n = g->second.find(name);
     if (n == g->second.end()) n = g->second.emplace(std::string(name), 0).first;
-    n->second += amount;
+    return &n->second;
   }
   void AddTo(google::protobuf::RepeatedPtrField<Counter>* out) const {
     for (const auto& [group, names] : groups_) {

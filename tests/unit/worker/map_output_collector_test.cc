@@ -9,54 +9,16 @@
 #include "absl/strings/str_cat.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/unit/worker/collector_test_util.h"
 #include "worker/ifile.h"
 
 namespace hayloft::worker {
 namespace {
 
-using Records = std::vector<std::pair<std::string, std::string>>;
-
-class SumReducer final : public mr::Reducer {
- public:
-  void Reduce(std::string_view key, mr::ValueIterator& values, mr::ReduceContext& ctx) override {
-    int64_t sum = 0;
-    std::string_view v;
-    while (values.Next(v)) sum += std::stoll(std::string(v));
-    ctx.Emit(key, std::to_string(sum));
-  }
-};
-
-class FakeReduceContext final : public mr::ReduceContext {
- public:
-  explicit FakeReduceContext(std::function<void(std::string_view, std::string_view)> emit)
-      : emit_(std::move(emit)) {}
-  std::string GetConf(std::string_view, std::string_view d) const override { return std::string(d); }
-  void IncrementCounter(std::string_view, std::string_view, int64_t) override {}
-  int task_index() const override { return 0; }
-  int num_reduces() const override { return 1; }
-  const std::string& input_file() const override { return empty_; }
-  void Emit(std::string_view k, std::string_view v) override { emit_(k, v); }
-
- private:
-  std::function<void(std::string_view, std::string_view)> emit_;
-  std::string empty_;
-};
-
-Records ReadPartition(const std::string& dir, int p) {
-  auto index = ReadIndexFile(dir + "/file.out.index");
-  EXPECT_OK(index);
-  const SegmentIndexEntry& e = (*index)[static_cast<size_t>(p)];
-  auto stream = NewFileSegmentStream(dir + "/file.out", e.offset, e.length);
-  EXPECT_OK(stream);
-  Records out;
-  while (true) {
-    auto more = (*stream)->Next();
-    EXPECT_OK(more);
-    if (!more.ok() || !*more) break;
-    out.emplace_back((*stream)->key(), (*stream)->value());
-  }
-  return out;
-}
+using testing_util::FakeReduceContext;
+using testing_util::ReadPartition;
+using testing_util::Records;
+using testing_util::SumReducer;
 
 class MapOutputCollectorTest : public ::testing::TestWithParam<bool> {};
 

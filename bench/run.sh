@@ -108,7 +108,9 @@ build() {
   BUILD_DIR="${HAYLOFT_BENCH_BUILD_DIR:-$ROOT/build-release}"
   log "building Release in $BUILD_DIR"
   if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    local launcher=()
+    if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
   fi
   nice ninja -C "$BUILD_DIR" bench_all >&2
 }

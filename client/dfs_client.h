@@ -81,6 +81,10 @@ class DfsInputStream {
   virtual ~DfsInputStream() = default;
   // Reads up to n bytes; returns 0 at end of file.
   virtual absl::StatusOr<size_t> Read(char* buf, size_t n) = 0;
+  // Reads up to n bytes without copying them out of the stream's buffer (at most
+  // one packet, about 1 MiB): for callers that only pass the bytes on. The view is
+  // valid until the next call on this stream; empty at end of file.
+  virtual absl::StatusOr<absl::string_view> ReadView(size_t n) = 0;
   virtual absl::Status Seek(uint64_t offset) = 0;
   virtual uint64_t length() const = 0;
 };

@@ -148,45 +148,52 @@ absl::Status DfsInputStreamImpl::OpenReader() {
 
 absl::StatusOr<bool> DfsInputStreamImpl::Refill() {
   BlockReader& r = *reader_;
-  ReadBlockResponse resp;
-  if (!r.stream->Read(&resp)) {
-    r.finished = true;
-    grpc::Status s = r.stream->Finish();
-    if (!s.ok()) return FromGrpcStatus(s);
-    return false;
-  }
-  // Verify end to end: the datanode checked its disk, we check the wire.
-  uint32_t bpc = resp.bytes_per_checksum() == 0 ? 512 : resp.bytes_per_checksum();
-  const std::string& data = resp.data();
-  size_t chunks = (data.size() + bpc - 1) / bpc;
-  if (static_cast<size_t>(resp.checksums_size()) != chunks) {
-    return absl::DataLossError("checksum count does not match the data");
-  }
-  for (size_t i = 0; i < chunks; ++i) {
-    size_t n = std::min<size_t>(bpc, data.size() - i * bpc);
-    if (crc32c::Value(data.data() + i * bpc, n) != resp.checksums(static_cast<int>(i))) {
-      return absl::DataLossError(absl::StrCat("checksum error at block offset ",
-                                              resp.offset() + i * bpc));
+  ReadBlockResponse& resp = packet_;
+  while (true) {
+    if (!r.stream->Read(&resp)) {
+      r.data_pos = resp.data().size();
+      r.finished = true;
+      grpc::Status s = r.stream->Finish();
+      if (!s.ok()) return FromGrpcStatus(s);
+      return false;
     }
+    const std::string& data = resp.data();
+    r.data_pos = data.size();  // none of it is returned until it is verified
+    // Verify end to end: the datanode checked its disk, we check the wire.
+    uint32_t bpc = resp.bytes_per_checksum() == 0 ? 512 : resp.bytes_per_checksum();
+    size_t chunks = (data.size() + bpc - 1) / bpc;
+    if (static_cast<size_t>(resp.checksums_size()) != chunks) {
+      return absl::DataLossError("checksum count does not match the data");
+    }
+    size_t bad = crc32c::FirstMismatch(
+        data, bpc, absl::MakeConstSpan(resp.checksums().data(), resp.checksums_size()));
+    if (bad != chunks) {
+      return absl::DataLossError(
+          absl::StrCat("checksum error at block offset ", resp.offset() + bad * bpc));
+    }
+    const LocatedBlock& lb = locations_.blocks(r.block_index);
+    uint64_t data_start_in_file = lb.offset() + resp.offset();
+    // The datanode starts at a chunk boundary; skip to where we are.
+    size_t skip = r.next_offset_in_file > data_start_in_file
+                      ? static_cast<size_t>(r.next_offset_in_file - data_start_in_file)
+                      : 0;
+    if (skip > data.size()) return absl::DataLossError("datanode sent the wrong range");
+    r.data_pos = skip;
+    r.next_offset_in_file = data_start_in_file + data.size();
+    if (r.data_pos < data.size()) return true;
   }
-  const LocatedBlock& lb = locations_.blocks(r.block_index);
-  uint64_t data_start_in_file = lb.offset() + resp.offset();
-  // The datanode starts at a chunk boundary; skip to where we are.
-  size_t skip = r.next_offset_in_file > data_start_in_file
-                    ? static_cast<size_t>(r.next_offset_in_file - data_start_in_file)
-                    : 0;
-  if (skip > data.size()) return absl::DataLossError("datanode sent the wrong range");
-  r.data = std::move(*resp.mutable_data());
-  r.data_pos = skip;
-  r.next_offset_in_file = data_start_in_file + r.data.size();
-  if (r.data_pos < r.data.size()) return true;
-  return Refill();
 }
 
 absl::StatusOr<size_t> DfsInputStreamImpl::Read(char* buf, size_t n) {
-  if (pos_ >= length() || n == 0) return 0;
+  HL_ASSIGN_OR_RETURN(absl::string_view view, ReadView(n));
+  std::memcpy(buf, view.data(), view.size());
+  return view.size();
+}
+
+absl::StatusOr<absl::string_view> DfsInputStreamImpl::ReadView(size_t n) {
+  if (pos_ >= length() || n == 0) return absl::string_view();
   if (reader_ == nullptr) HL_RETURN_IF_ERROR(OpenReader());
-  if (reader_->data_pos == reader_->data.size()) {
+  if (reader_->data_pos == packet_.data().size()) {
     absl::StatusOr<bool> more = Refill();
     if (!more.ok() || !*more) {
       // Mid-block failure or an early end: resume at pos_ on another replica.
@@ -198,13 +205,14 @@ absl::StatusOr<size_t> DfsInputStreamImpl::Read(char* buf, size_t n) {
     }
   }
   BlockReader& r = *reader_;
-  size_t take = std::min(n, r.data.size() - r.data_pos);
-  std::memcpy(buf, r.data.data() + r.data_pos, take);
+  size_t take = std::min(n, packet_.data().size() - r.data_pos);
+  absl::string_view view(packet_.data().data() + r.data_pos, take);
   r.data_pos += take;
   pos_ += take;
   const LocatedBlock& lb = locations_.blocks(r.block_index);
+  // packet_ outlives the reader, so the view stays valid.
   if (pos_ >= lb.offset() + lb.block().num_bytes()) CloseReader();
-  return take;
+  return view;
 }
 
 }  // namespace hayloft

@@ -30,6 +30,7 @@ class DfsInputStreamImpl final : public DfsInputStream {
   ~DfsInputStreamImpl() override;
 
   absl::StatusOr<size_t> Read(char* buf, size_t n) override;
+  absl::StatusOr<absl::string_view> ReadView(size_t n) override;
   absl::Status Seek(uint64_t offset) override;
   uint64_t length() const override { return locations_.file_length(); }
 
@@ -41,15 +42,14 @@ class DfsInputStreamImpl final : public DfsInputStream {
     std::unique_ptr<grpc::ClientContext> ctx;
     std::unique_ptr<grpc::ClientReader<ReadBlockResponse>> stream;
     bool finished = false;   // Finish() was called: it must not be called twice
-    std::string data;        // verified bytes not yet returned
-    size_t data_pos = 0;
+    size_t data_pos = 0;     // packet_.data()[data_pos, size) is verified, not yet returned
     uint64_t next_offset_in_file = 0;
   };
 
   int BlockIndexFor(uint64_t offset) const;
   // Opens a reader at pos_ from the first replica that works.
   absl::Status OpenReader();
-  // Refills reader_->data from the stream; false at the end of the block.
+  // Refills packet_ from reader_'s stream; false at the end of the block.
   absl::StatusOr<bool> Refill();
   absl::Status RefetchLocations();
   void CloseReader();
@@ -61,6 +61,10 @@ class DfsInputStreamImpl final : public DfsInputStream {
   GetBlockLocationsResponse locations_;
   uint64_t pos_ = 0;
   std::unique_ptr<BlockReader> reader_;
+  // The last packet received, for every reader in turn: gRPC parses each message
+  // into it, so its 1 MiB buffer is allocated (and faulted in) once per stream.
+  // Views returned by ReadView point into it, so it outlives CloseReader.
+  ReadBlockResponse packet_;
   // Datanodes ("host:port") that failed this stream, skipped until every
   // replica of a block has failed (as HDFS's DFSInputStream.deadNodes).
   std::set<std::string> dead_nodes_;

@@ -79,6 +79,7 @@ class DfsOutputStreamImpl final : public DfsOutputStream {
 
   OutputStreamContext ctx_;
   std::string buffer_;
+  std::string spare_buffer_;  // the data of the last acknowledged packet, for reuse
   std::unique_ptr<Pipeline> pipeline_;
   Block previous_;  // last finished block, with its length
   bool has_previous_ = false;

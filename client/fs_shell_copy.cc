@@ -199,16 +199,16 @@ absl::Status FsShell::GetFile(const std::string& src, const std::string& local, 
       return absl::PermissionDeniedError(
           absl::StrCat("`", local, "': ", std::strerror(errno)));
     }
-    std::string buf(kCopyBufferBytes, '\0');
     while (true) {
-      absl::StatusOr<size_t> n = in->Read(buf.data(), buf.size());
-      if (!n.ok()) {
+      // Straight from the stream's packet buffer: one copy fewer than Read.
+      absl::StatusOr<absl::string_view> chunk = in->ReadView(kCopyBufferBytes);
+      if (!chunk.ok()) {
         out.close();
         std::remove(temp.c_str());
-        return n.status();
+        return chunk.status();
       }
-      if (*n == 0) break;
-      out.write(buf.data(), static_cast<std::streamsize>(*n));
+      if (chunk->empty()) break;
+      out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
     }
     out.flush();
     if (!out) {
@@ -268,7 +268,6 @@ int FsShell::Get(const std::set<std::string>& f, const Args& a) {
 }
 
 int FsShell::Cat(const std::set<std::string>&, const Args& a) {
-  std::string buf(kCopyBufferBytes, '\0');
   for (const std::string& p : a) {
     absl::StatusOr<FileStatus> st = client_->GetFileInfo(p);
     if (!st.ok()) {
@@ -285,13 +284,14 @@ int FsShell::Cat(const std::set<std::string>&, const Args& a) {
       continue;
     }
     while (true) {
-      absl::StatusOr<size_t> n = (*in)->Read(buf.data(), buf.size());
-      if (!n.ok()) {
-        Error(std::string(n.status().message()));
+      // Straight from the stream's packet buffer: one copy fewer than Read.
+      absl::StatusOr<absl::string_view> chunk = (*in)->ReadView(kCopyBufferBytes);
+      if (!chunk.ok()) {
+        Error(std::string(chunk.status().message()));
         break;
       }
-      if (*n == 0) break;
-      io_.out->write(buf.data(), static_cast<std::streamsize>(*n));
+      if (chunk->empty()) break;
+      io_.out->write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
     }
   }
   io_.out->flush();

@@ -135,15 +135,19 @@ absl::StatusOr<int64_t> BlockReplicator::SendPackets(ReplicaReader& reader,
   header->set_bytes_per_checksum(reader.bytes_per_checksum());
   int64_t seqno = 0;
   uint64_t pos = 0;
+  ChunkedData chunk;
   while (true) {
-    HL_ASSIGN_OR_RETURN(ChunkedData chunk, reader.Read(pos, options_.packet_bytes));
+    // The packet buffer goes into the message and back, so every packet reuses it.
+    HL_ASSIGN_OR_RETURN(chunk, reader.Read(pos, options_.packet_bytes, std::move(chunk)));
     pos += chunk.data.size();
     packet.set_seqno(seqno);
     packet.set_offset_in_block(chunk.offset);
-    packet.set_data(std::move(chunk.data));
+    packet.mutable_data()->swap(chunk.data);
     packet.mutable_checksums()->Assign(chunk.checksums.begin(), chunk.checksums.end());
     packet.set_last(pos >= reader.num_bytes());
-    if (!stream.Write(packet)) return seqno;
+    bool written = stream.Write(packet);
+    packet.mutable_data()->swap(chunk.data);
+    if (!written) return seqno;
     ++seqno;
     if (packet.last()) return seqno;
     packet.clear_header();

@@ -167,9 +167,10 @@ absl::Status BlockScanner::VerifyReplica(const ReplicaInfo& replica, absl::Time 
   HL_ASSIGN_OR_RETURN(std::unique_ptr<ReplicaReader> reader,
                       store_->OpenReplica(replica.block_id, replica.generation_stamp));
   uint64_t pos = 0;
+  ChunkedData chunk;  // one buffer for the whole replica
   while (pos < reader->num_bytes()) {
     if (!Throttle(pass_start, *pass_bytes)) return absl::CancelledError("shutting down");
-    HL_ASSIGN_OR_RETURN(ChunkedData chunk, reader->Read(pos, options_.read_bytes));
+    HL_ASSIGN_OR_RETURN(chunk, reader->Read(pos, options_.read_bytes, std::move(chunk)));
     if (chunk.data.empty()) break;
     pos += chunk.data.size();
     *pass_bytes += static_cast<int64_t>(chunk.data.size());

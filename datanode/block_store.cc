@@ -54,16 +54,11 @@ absl::Status VerifyChunks(uint64_t block_id, uint64_t offset, absl::string_view 
         absl::StrCat("blk_", block_id, " at offset ", offset, ": ", data.size(), " bytes need ", n,
                      " checksums of ", bytes_per_checksum, " bytes, got ", checksums.size()));
   }
-  for (size_t i = 0; i < n; ++i) {
-    size_t start = i * bytes_per_checksum;
-    size_t len = std::min<size_t>(bytes_per_checksum, data.size() - start);
-    if (crc32c::Value(data.data() + start, len) != checksums[i]) {
-      kChecksumFailures->Increment();
-      return absl::DataLossError(
-          absl::StrCat("checksum error in blk_", block_id, " at offset ", offset + start));
-    }
-  }
-  return absl::OkStatus();
+  size_t bad = crc32c::FirstMismatch(data, bytes_per_checksum, checksums);
+  if (bad == n) return absl::OkStatus();
+  kChecksumFailures->Increment();
+  return absl::DataLossError(absl::StrCat("checksum error in blk_", block_id, " at offset ",
+                                          offset + bad * bytes_per_checksum));
 }
 
 // ---------------------------------------------------------------------------

@@ -315,17 +315,21 @@ absl::Status Datanode::ReadVerifiedChunks(
   uint64_t pos = request.offset() - request.offset() % bpc;
   ReadBlockResponse response;
   response.set_bytes_per_checksum(bpc);
+  ChunkedData chunk;
   while (pos < end) {
-    HL_ASSIGN_OR_RETURN(
-        ChunkedData chunk,
-        reader->Read(pos, static_cast<size_t>(std::min<uint64_t>(packet, end - pos))));
+    // The packet buffer goes into the response and back, so every packet reuses it.
+    HL_ASSIGN_OR_RETURN(chunk, reader->Read(pos, static_cast<size_t>(std::min<uint64_t>(
+                                                     packet, end - pos)),
+                                            std::move(chunk)));
     if (chunk.data.empty()) break;
     pos += chunk.data.size();
     const double sent = static_cast<double>(chunk.data.size());
     response.set_offset(chunk.offset);
-    response.set_data(std::move(chunk.data));
+    response.mutable_data()->swap(chunk.data);
     response.mutable_checksums()->Assign(chunk.checksums.begin(), chunk.checksums.end());
-    if (!send(response)) return absl::CancelledError("the reader went away");
+    bool sent_ok = send(response);
+    response.mutable_data()->swap(chunk.data);
+    if (!sent_ok) return absl::CancelledError("the reader went away");
     kBytesRead->Increment(sent);
   }
   return absl::OkStatus();

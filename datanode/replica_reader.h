@@ -41,8 +41,10 @@ class ReplicaReader {
 
   // Reads whole chunks starting at `offset` (a multiple of bytes_per_checksum()),
   // about `max_bytes` (rounded up to a chunk) but not past num_bytes(). Every chunk
-  // is verified; DataLoss names the block and offset of a bad one.
-  absl::StatusOr<ChunkedData> Read(uint64_t offset, size_t max_bytes);
+  // is verified; DataLoss names the block and offset of a bad one. The result is
+  // built in `reuse`'s buffers: a caller that passes back the previous result
+  // reads without allocating or zero-filling a new buffer per call.
+  absl::StatusOr<ChunkedData> Read(uint64_t offset, size_t max_bytes, ChunkedData reuse = {});
   // The stored CRC of every chunk of num_bytes(), from the meta file alone (the
   // data is not read): what HDFS's block checksum is computed from. DataLoss if the
   // meta file is short.
@@ -64,7 +66,7 @@ class ReplicaReader {
     int meta_fd = -1;
   };
   explicit ReplicaReader(Params p);
-  absl::StatusOr<ChunkedData> ReadChunks(uint64_t offset, size_t max_bytes);
+  absl::StatusOr<ChunkedData> ReadChunks(uint64_t offset, size_t max_bytes, ChunkedData out);
 
   BlockStore* const store_;
   const int volume_;

@@ -95,6 +95,45 @@ TEST_F(DfsTest, SeekAndPartialReadsReturnTheRightBytes) {
   }
 }
 
+// ReadView hands out views into the stream's one packet buffer, which every
+// packet and every block reuses. 3 MiB blocks hold three 1 MiB packets, so odd-sized
+// views cross packet and block boundaries; each view must still hold the right
+// bytes when it is returned, also the last one of a block (whose reader is closed).
+TEST_F(DfsTest, ReadViewsAcrossPacketsAndBlocksReturnTheRightBytes) {
+  std::string data = RandomBytes((7 << 20) + 1234, 7);
+  CreateOptions options;
+  options.block_size = 3 << 20;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<DfsOutputStream> out,
+                       client_->Create("/views", options));
+  ASSERT_OK(out->Write(data));
+  ASSERT_OK(out->Close());
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<DfsInputStream> in, client_->Open("/views"));
+  std::string got;
+  size_t sizes[] = {333333, 1 << 20, 4096, 777777, 1};
+  for (int i = 0;; ++i) {
+    uint64_t at = got.size();
+    ASSERT_OK_AND_ASSIGN(absl::string_view view, in->ReadView(sizes[i % 5]));
+    if (view.empty()) break;
+    ASSERT_LE(view.size(), sizes[i % 5]);
+    ASSERT_TRUE(view == absl::string_view(data).substr(at, view.size())) << "at " << at;
+    got.append(view.data(), view.size());
+  }
+  EXPECT_EQ(got.size(), data.size());
+  // Positional reads mixed with copies: each starts a new reader in the middle of
+  // a packet, and a view that ends a block is read after that block's reader closed.
+  for (uint64_t off : {uint64_t{(3 << 20) - 10}, uint64_t{(1 << 20) + 5}, uint64_t{6 << 20},
+                       uint64_t{(4 << 20) - 1}, uint64_t{data.size() - 3}, uint64_t{0}}) {
+    ASSERT_OK(in->Seek(off));
+    ASSERT_OK_AND_ASSIGN(absl::string_view view, in->ReadView(5 << 20));
+    ASSERT_FALSE(view.empty()) << off;
+    EXPECT_TRUE(view == absl::string_view(data).substr(off, view.size())) << "offset " << off;
+    char buf[100];
+    ASSERT_OK_AND_ASSIGN(size_t n, in->Read(buf, sizeof(buf)));
+    uint64_t next = off + view.size();
+    EXPECT_EQ(std::string(buf, n), data.substr(next, n)) << "offset " << next;
+  }
+}
+
 TEST_F(DfsTest, EveryBlockHasThreeReplicasOnTwoRacks) {
   WriteAll();
   ASSERT_OK_AND_ASSIGN(FsckResponse fsck, client_->Fsck("/"));

@@ -73,7 +73,11 @@ absl::Status BlockReceiver::Run(PacketStream* upstream) {
   }
   // The hook may cancel upstream_, which is valid only until Run() returns.
   absl::Cleanup clear_hook = [this] { writer_->stop_signal().ClearHook(); };
-  return Finish(ReceivePackets(std::move(*first)));
+  absl::Status status = Finish(ReceivePackets(std::move(*first)));
+  // Joins the read-ahead thread: after a last packet it has stopped; after an error
+  // it returns once the upstream, told by the error ack, closes the stream.
+  prefetcher_.reset();
+  return status;
 }
 
 absl::Status BlockReceiver::Start(const WritePacket& first) {
@@ -131,6 +135,7 @@ absl::Status BlockReceiver::OpenReplica() {
 
 absl::Status BlockReceiver::ReceivePackets(WritePacket packet) {
   int64_t expected_seqno = packet.seqno();
+  if (!packet.last()) prefetcher_ = std::make_unique<PacketPrefetcher>(upstream_, kReadAhead);
   while (true) {
     HL_RETURN_IF_ERROR(pipeline_error());
     const int64_t seqno = packet.seqno();
@@ -143,7 +148,7 @@ absl::Status BlockReceiver::ReceivePackets(WritePacket packet) {
     Enqueue({seqno, s, last, writer_->num_bytes(), writer_->last_chunk_crc()});
     if (!s.ok() || last) return s;
     ++expected_seqno;
-    std::optional<WritePacket> next = upstream_->Read();
+    std::optional<WritePacket> next = prefetcher_->Next();
     if (!next) {
       std::string what = absl::StrCat(" the stream of ", BlockName(), " after ",
                                       writer_->num_bytes(), " bytes without a last packet");

@@ -37,6 +37,7 @@
 #include "absl/synchronization/mutex.h"
 #include "datanode/block_store.h"
 #include "datanode/datanode_client.h"
+#include "datanode/packet_prefetcher.h"
 #include "proto/datanode.pb.h"
 
 namespace hayloft::datanode {
@@ -115,7 +116,8 @@ class BlockReceiver {
   const FinalizedCallback on_finalized_;
 
   // Set by Run() before the responder starts, read-only while it runs.
-  PacketStream* upstream_ = nullptr;  // Read: RPC thread; Write: responder (or Run before it)
+  // Read: RPC thread, then the prefetcher's thread; Write: responder (or Run before it)
+  PacketStream* upstream_ = nullptr;
   WriteBlockHeader header_;
   std::string downstream_address_;  // "" if this is the last node
   // Write/WritesDone on the RPC thread, Read on the responder.
@@ -125,6 +127,11 @@ class BlockReceiver {
   // Set by Start() (RPC thread) before the responder starts; the responder only calls
   // its thread-safe PublishAcked().
   std::unique_ptr<ReplicaWriter> writer_;
+
+  // Packets read ahead of the one being written: receiving the next packet overlaps
+  // with the disk write of this one.
+  static constexpr int kReadAhead = 2;
+  std::unique_ptr<PacketPrefetcher> prefetcher_;  // reads upstream_ once started
 
   // RPC thread only.
   bool header_forwarded_ = false;

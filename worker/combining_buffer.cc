@@ -164,8 +164,8 @@ void CombiningBuffer::Append(Values& values, std::string_view value) {
 
 void CombiningBuffer::RunCombiner(Partition& part, std::string_view key, const Values& values) {
   if (part.combiner == nullptr) {
-    part.combiner = options_.new_combiner();
-    part.context = options_.new_combine_context([this](std::string_view k, std::string_view v) {
+    part.combiner = options_.combiner.new_combiner();
+    part.context = options_.combiner.new_combine_context([this](std::string_view k, std::string_view v) {
       AppendRecord(emitted_, k, v);
       ++*combine_output_records_;
     });

@@ -34,6 +34,14 @@
 
 namespace hayloft::worker {
 
+// How a map task makes its combiner; an empty new_combiner means the job has none.
+struct CombinerFactory {
+  std::function<std::unique_ptr<mr::Reducer>()> new_combiner;
+  // The combiner's context: its Emit must call the given function.
+  std::function<std::unique_ptr<mr::ReduceContext>(
+      std::function<void(std::string_view, std::string_view)>)> new_combine_context;
+};
+
 struct CombiningBufferOptions {
   int num_partitions = 1;
   // A key's values are combined once it holds this many (and again at every spill).
@@ -43,9 +51,7 @@ struct CombiningBufferOptions {
   // Arena block size; the collector lowers it for small buffers so that memory
   // accounting stays meaningful.
   size_t arena_block_bytes = 1 << 20;
-  std::function<std::unique_ptr<mr::Reducer>()> new_combiner;
-  std::function<std::unique_ptr<mr::ReduceContext>(
-      std::function<void(std::string_view, std::string_view)>)> new_combine_context;
+  CombinerFactory combiner;
 };
 
 // Not thread-safe; used only by MapOutputCollector.

@@ -118,7 +118,7 @@ int64_t SpillLimit(const MapOutputCollectorOptions& o) {
 
 std::unique_ptr<CombiningBuffer> NewCombiningBuffer(const MapOutputCollectorOptions& o,
                                                     TaskCounters* counters) {
-  if (!o.new_combiner) return nullptr;
+  if (!o.combiner.new_combiner) return nullptr;
   CombiningBufferOptions c;
   c.num_partitions = o.num_partitions;
   c.combine_threshold = o.combine_threshold;
@@ -126,8 +126,7 @@ std::unique_ptr<CombiningBuffer> NewCombiningBuffer(const MapOutputCollectorOpti
   // sort.mb) still spills on its bytes rather than on its first block.
   c.arena_block_bytes = static_cast<size_t>(
       std::clamp<int64_t>(SpillLimit(o) / 16, 256, int64_t{1} << 20));
-  c.new_combiner = o.new_combiner;
-  c.new_combine_context = o.new_combine_context;
+  c.combiner = o.combiner;
   return std::make_unique<CombiningBuffer>(std::move(c), counters);
 }
 
@@ -249,8 +248,8 @@ absl::StatusOr<bool> MapOutputCollector::WritePartition(RecordStream& sorted,
   bool any = false;
   std::string last;
   int64_t* const combine_output = counters_->Find(kTaskGroup, "Combine output records");
-  std::unique_ptr<mr::Reducer> combiner = options_.new_combiner();
-  std::unique_ptr<mr::ReduceContext> ctx = options_.new_combine_context(
+  std::unique_ptr<mr::Reducer> combiner = options_.combiner.new_combiner();
+  std::unique_ptr<mr::ReduceContext> ctx = options_.combiner.new_combine_context(
       [&](std::string_view k, std::string_view v) {
         ++*combine_output;
         if (!in_order) return;
@@ -286,7 +285,7 @@ absl::Status MapOutputCollector::MergeSpills() {
   HL_ASSIGN_OR_RETURN(std::unique_ptr<SegmentFileWriter> out,
                       SegmentFileWriter::Open(output_path()));
   for (int p = 0; p < options_.num_partitions; ++p) {
-    const bool combine = static_cast<bool>(options_.new_combiner);
+    const bool combine = static_cast<bool>(options_.combiner.new_combiner);
     HL_ASSIGN_OR_RETURN(bool in_order, MergePartition(p, *out, combine));
     if (!in_order) {
       // The combiner may run 0..n times: this partition goes without it.

@@ -41,11 +41,7 @@ struct MapOutputCollectorOptions {
   // With a combiner: how many values a key gathers before it is combined
   // (CombiningBufferOptions::combine_threshold).
   uint32_t combine_threshold = 32;
-  // Creates the combiner context that emits into `emit`; null: no combiner.
-  std::function<std::unique_ptr<mr::Reducer>()> new_combiner;
-  // The combiner's context: Emit must call the given function.
-  std::function<std::unique_ptr<mr::ReduceContext>(
-      std::function<void(std::string_view, std::string_view)>)> new_combine_context;
+  CombinerFactory combiner;  // empty: the job has no combiner
 };
 
 // Not thread-safe; used only by the map task runner.

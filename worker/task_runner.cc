@@ -174,8 +174,8 @@ absl::Status TaskRunner::RunMap() {
     }
     if (ConfValue(spec_, jobconf::kUseCombiner) == "true") {
       mr::Job* job = job_.get();
-      opts.new_combiner = [job] { return job->NewCombiner(); };
-      opts.new_combine_context = [this](MapContextImpl::EmitFn fn) {
+      opts.combiner.new_combiner = [job] { return job->NewCombiner(); };
+      opts.combiner.new_combine_context = [this](MapContextImpl::EmitFn fn) {
         return std::unique_ptr<mr::ReduceContext>(
             new ReduceContextImpl(&spec_, &counters_, std::move(fn)));
       };

@@ -50,8 +50,8 @@ class FakeReduceContext final : public mr::ReduceContext {
 // Sets `o`'s combiner to new instances of R.
 template <typename R>
 void UseCombiner(MapOutputCollectorOptions& o) {
-  o.new_combiner = [] { return std::make_unique<R>(); };
-  o.new_combine_context = [](std::function<void(std::string_view, std::string_view)> fn) {
+  o.combiner.new_combiner = [] { return std::make_unique<R>(); };
+  o.combiner.new_combine_context = [](std::function<void(std::string_view, std::string_view)> fn) {
     return std::unique_ptr<mr::ReduceContext>(new FakeReduceContext(std::move(fn)));
   };
 }

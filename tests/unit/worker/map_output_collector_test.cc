@@ -33,8 +33,8 @@ TEST_P(MapOutputCollectorTest, SpillsAndMergesIntoSortedPartitions) {
   o.num_partitions = 3;
   o.buffer_bytes = 4096;  // spills every ~150 records
   if (combine) {
-    o.new_combiner = [] { return std::make_unique<SumReducer>(); };
-    o.new_combine_context = [](std::function<void(std::string_view, std::string_view)> fn) {
+    o.combiner.new_combiner = [] { return std::make_unique<SumReducer>(); };
+    o.combiner.new_combine_context = [](std::function<void(std::string_view, std::string_view)> fn) {
       return std::unique_ptr<mr::ReduceContext>(new FakeReduceContext(std::move(fn)));
     };
   }

@@ -134,6 +134,19 @@ void FsShell::PathError(const std::string& path, const absl::Status& s) {
   Error(format::PathError(path, s));
 }
 
+std::optional<FileStatus> FsShell::StatFile(const std::string& p) {
+  absl::StatusOr<FileStatus> st = client_->GetFileInfo(p);
+  if (!st.ok()) {
+    PathError(p, st.status());
+    return std::nullopt;
+  }
+  if (st->is_dir()) {
+    Error(absl::StrCat("`", p, "': Is a directory"));
+    return std::nullopt;
+  }
+  return *std::move(st);
+}
+
 std::string FsShell::Qualified(const std::string& p) const {
   absl::StatusOr<std::string> abs = path::Normalize(p, client_->working_dir());
   return absl::StrCat("hdfs://", client_->options().namenode_address,

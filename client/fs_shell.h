@@ -106,6 +106,9 @@ class FsShell {
   void CopyTree(const std::string& src, const std::string& src_display,
                 const std::string& target, const std::string& target_display, bool overwrite);
 
+  // The status of `p` if it is a file; otherwise reports why ("No such file or
+  // directory", "Is a directory", ...) as HDFS's shell does and returns nullopt.
+  std::optional<FileStatus> StatFile(const std::string& p);
   // Prints "<cmd>: <message>" on stderr and counts the error.
   void Error(const std::string& message);
   void PathError(const std::string& path, const absl::Status& s);

@@ -9,15 +9,8 @@ namespace hayloft {
 
 int FsShell::Checksum(const std::set<std::string>& f, const Args& a) {
   for (const std::string& p : a) {
-    absl::StatusOr<FileStatus> st = client_->GetFileInfo(p);
-    if (!st.ok()) {
-      PathError(p, st.status());
-      continue;
-    }
-    if (st->is_dir()) {
-      Error(absl::StrCat("`", p, "': Is a directory"));
-      continue;
-    }
+    std::optional<FileStatus> st = StatFile(p);
+    if (!st) continue;
     absl::StatusOr<FileChecksum> sum = client_->GetFileChecksum(p);
     if (!sum.ok()) {
       PathError(p, sum.status());

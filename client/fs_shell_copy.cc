@@ -22,6 +22,19 @@ namespace {
 using format::ChildDisplay;
 
 constexpr size_t kCopyBufferBytes = 4 << 20;
+
+// Writes up to `length` bytes of `in`, from where it stands, to `out`, straight from
+// the stream's packet buffer (DfsInputStream::ReadView: one copy fewer than Read).
+absl::Status CopyStream(DfsInputStream& in, uint64_t length, std::ostream& out) {
+  while (length > 0) {
+    const auto want = static_cast<size_t>(std::min<uint64_t>(kCopyBufferBytes, length));
+    HL_ASSIGN_OR_RETURN(absl::string_view chunk, in.ReadView(want));
+    if (chunk.empty()) break;
+    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    length -= chunk.size();
+  }
+  return absl::OkStatus();
+}
 constexpr char kCopyingSuffix[] = "._COPYING_";
 
 std::string LocalBasename(const std::string& p) {
@@ -199,16 +212,10 @@ absl::Status FsShell::GetFile(const std::string& src, const std::string& local, 
       return absl::PermissionDeniedError(
           absl::StrCat("`", local, "': ", std::strerror(errno)));
     }
-    while (true) {
-      // Straight from the stream's packet buffer: one copy fewer than Read.
-      absl::StatusOr<absl::string_view> chunk = in->ReadView(kCopyBufferBytes);
-      if (!chunk.ok()) {
-        out.close();
-        std::remove(temp.c_str());
-        return chunk.status();
-      }
-      if (chunk->empty()) break;
-      out.write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
+    if (absl::Status s = CopyStream(*in, UINT64_MAX, out); !s.ok()) {
+      out.close();
+      std::remove(temp.c_str());
+      return s;
     }
     out.flush();
     if (!out) {
@@ -269,29 +276,14 @@ int FsShell::Get(const std::set<std::string>& f, const Args& a) {
 
 int FsShell::Cat(const std::set<std::string>&, const Args& a) {
   for (const std::string& p : a) {
-    absl::StatusOr<FileStatus> st = client_->GetFileInfo(p);
-    if (!st.ok()) {
-      PathError(p, st.status());
-      continue;
-    }
-    if (st->is_dir()) {
-      Error(absl::StrCat("`", p, "': Is a directory"));
-      continue;
-    }
+    if (!StatFile(p)) continue;
     absl::StatusOr<std::unique_ptr<DfsInputStream>> in = client_->Open(p);
     if (!in.ok()) {
       PathError(p, in.status());
       continue;
     }
-    while (true) {
-      // Straight from the stream's packet buffer: one copy fewer than Read.
-      absl::StatusOr<absl::string_view> chunk = (*in)->ReadView(kCopyBufferBytes);
-      if (!chunk.ok()) {
-        Error(std::string(chunk.status().message()));
-        break;
-      }
-      if (chunk->empty()) break;
-      io_.out->write(chunk->data(), static_cast<std::streamsize>(chunk->size()));
+    if (absl::Status s = CopyStream(**in, UINT64_MAX, *io_.out); !s.ok()) {
+      Error(std::string(s.message()));
     }
   }
   io_.out->flush();
@@ -312,26 +304,14 @@ absl::Status FsShell::CopyRange(const std::string& p, uint64_t offset, uint64_t 
                                 std::ostream& out) {
   HL_ASSIGN_OR_RETURN(std::unique_ptr<DfsInputStream> in, client_->Open(p));
   HL_RETURN_IF_ERROR(in->Seek(std::min(offset, in->length())));
-  std::string buf(kCopyBufferBytes, '\0');
-  while (length > 0) {
-    HL_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), std::min<uint64_t>(buf.size(), length)));
-    if (n == 0) break;
-    out.write(buf.data(), static_cast<std::streamsize>(n));
-    length -= n;
-  }
+  HL_RETURN_IF_ERROR(CopyStream(*in, length, out));
   out.flush();
   return absl::OkStatus();
 }
 
 int FsShell::Head(const std::set<std::string>&, const Args& a) {
-  absl::StatusOr<FileStatus> st = client_->GetFileInfo(a[0]);
-  if (!st.ok()) {
-    PathError(a[0], st.status());
-  } else if (st->is_dir()) {
-    Error(absl::StrCat("`", a[0], "': Is a directory"));
-  } else if (absl::Status s = CopyRange(a[0], 0, kHeadTailBytes, *io_.out); !s.ok()) {
-    PathError(a[0], s);
-  }
+  if (!StatFile(a[0])) return ExitCode();
+  if (absl::Status s = CopyRange(a[0], 0, kHeadTailBytes, *io_.out); !s.ok()) PathError(a[0], s);
   return ExitCode();
 }
 
@@ -363,15 +343,7 @@ int FsShell::Tail(const std::set<std::string>& f, const Args& a) {
     }
     delay = absl::Milliseconds(ms);
   }
-  absl::StatusOr<FileStatus> st = client_->GetFileInfo(p);
-  if (!st.ok()) {
-    PathError(p, st.status());
-    return ExitCode();
-  }
-  if (st->is_dir()) {
-    Error(absl::StrCat("`", p, "': Is a directory"));
-    return ExitCode();
-  }
+  if (!StatFile(p)) return ExitCode();
   // The length readers see (hflushed bytes of a file being written included).
   absl::StatusOr<std::unique_ptr<DfsInputStream>> in = client_->Open(p);
   if (!in.ok()) {

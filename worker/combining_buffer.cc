@@ -10,26 +10,6 @@
 namespace hayloft::worker {
 namespace {
 
-size_t PutVarint32(uint32_t v, char* out) {
-  size_t n = 0;
-  while (v >= 0x80) {
-    out[n++] = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  out[n++] = static_cast<char>(v);
-  return n;
-}
-
-// Decodes a varint this process wrote (so it is well formed).
-uint32_t GetVarint32(const char*& p) {
-  uint32_t v = 0;
-  for (int shift = 0;; shift += 7) {
-    const auto byte = static_cast<uint8_t>(*p++);
-    v |= uint32_t{byte & 0x7fu} << shift;
-    if ((byte & 0x80) == 0) return v;
-  }
-}
-
 std::string_view StdView(absl::string_view s) { return std::string_view(s.data(), s.size()); }
 
 // A key's buffered values, as the combiner reads them.
@@ -38,7 +18,7 @@ class ListValues final : public mr::ValueIterator {
   ListValues(const char* data, uint32_t size) : p_(data), end_(data + size) {}
   bool Next(std::string_view& value) override {
     if (p_ == end_) return false;
-    const uint32_t len = GetVarint32(p_);
+    const uint32_t len = DecodeTrustedVarint32(p_);
     value = std::string_view(p_, len);
     p_ += len;
     ++read_;
@@ -58,8 +38,8 @@ void ForEachRecord(const std::string& records, Fn fn) {
   const char* p = records.data();
   const char* const end = p + records.size();
   while (p < end) {
-    const uint32_t klen = GetVarint32(p);
-    const uint32_t vlen = GetVarint32(p);
+    const uint32_t klen = DecodeTrustedVarint32(p);
+    const uint32_t vlen = DecodeTrustedVarint32(p);
     fn(std::string_view(p, klen), std::string_view(p + klen, vlen));
     p += klen + vlen;
   }
@@ -144,7 +124,7 @@ std::pair<std::string_view, CombiningBuffer::Values*> CombiningBuffer::FindOrIns
 
 void CombiningBuffer::Append(Values& values, std::string_view value) {
   char header[5];
-  const size_t header_size = PutVarint32(static_cast<uint32_t>(value.size()), header);
+  const size_t header_size = EncodeVarint32(static_cast<uint32_t>(value.size()), header);
   const size_t need = header_size + value.size();
   if (values.size + need > values.capacity) {
     // Doubling: a frequent key moves O(log n) times; the old copy stays in the

@@ -25,11 +25,8 @@ uint64_t GetFixed(const char* p, int bytes) {
 }
 
 void PutVarint32(std::string& out, uint32_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
+  char bytes[5];
+  out.append(bytes, EncodeVarint32(v, bytes));
 }
 
 // Parses a varint at data[*pos]; false if truncated or too long.

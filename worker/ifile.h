@@ -46,6 +46,29 @@ inline uint64_t KeyPrefix(const char* key, size_t len) {
   return v;
 }
 
+// Writes `v` as the varint32 the format uses for lengths to out[0, 5); returns the
+// bytes written.
+inline size_t EncodeVarint32(uint32_t v, char* out) {
+  size_t n = 0;
+  while (v >= 0x80) {
+    out[n++] = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  out[n++] = static_cast<char>(v);
+  return n;
+}
+
+// Decodes a varint32 at `p` and moves `p` past it. Only for bytes this process
+// encoded (nothing is checked); file data goes through RecordStream.
+inline uint32_t DecodeTrustedVarint32(const char*& p) {
+  uint32_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<uint8_t>(*p++);
+    v |= uint32_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+}
+
 // Appends one record to `out`.
 void AppendRecord(std::string& out, std::string_view key, std::string_view value);
 
